@@ -1,0 +1,22 @@
+#pragma once
+
+#include <QStringList>
+#include <span>
+
+namespace TuneDeck::Cli {
+
+// One headless subcommand. run() receives the arguments after the subcommand name and returns an ExitCode.
+struct Command
+{
+    const char* name;
+    const char* summary;
+    int (*run)(const QStringList& arguments);
+};
+
+std::span<const Command> commands();
+
+// Subcommand entry points, one file each.
+int runRender(const QStringList& arguments);
+int runImport(const QStringList& arguments);
+
+} // namespace TuneDeck::Cli
