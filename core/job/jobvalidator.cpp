@@ -113,7 +113,7 @@ void checkSlurm(Checker& check, const JobSpec& spec, const ClusterProfile& profi
         check.error("slurm.cpus_per_task",
             QStringLiteral("%1's nodes have %2 cores").arg(profile.displayName).arg(profile.cpusPerNode));
 
-    static const QRegularExpression optionName(QStringLiteral("^--[a-z][a-z0-9-]*$"));
+    static const QRegularExpression optionName(QStringLiteral("^--[a-z][a-z0-9-]*\\z"));
     // Options the generated script relies on; an imported value for them would silently break it.
     static const QStringList owned { QStringLiteral("--output"), QStringLiteral("--error"), QStringLiteral("--chdir"),
         QStringLiteral("--nodes"), QStringLiteral("--ntasks-per-node"), QStringLiteral("--gpus-per-node"),
@@ -145,6 +145,10 @@ void checkEnvironment(Checker& check, const JobSpec& spec, const ClusterProfile&
                 check.error(field, problem);
     };
     optionalPath("environment.run_dir", e.runDir);
+    // sbatch expands %j, %x, %N... in --output, so a '%' in the run directory would name another file.
+    if (effectiveRunDir(spec).contains(u'%'))
+        check.error(e.runDir.isEmpty() ? "environment.project_path" : "environment.run_dir",
+            QStringLiteral("the run directory cannot contain '%': sbatch reads it as a file name pattern"));
     optionalPath("environment.llama_factory_dir", e.llamaFactoryDir);
     optionalPath("environment.venv", e.venv);
     optionalPath("environment.hf_home", e.hfHome);
@@ -161,7 +165,7 @@ void checkEnvironment(Checker& check, const JobSpec& spec, const ClusterProfile&
 void checkTraining(Checker& check, const JobSpec& spec)
 {
     const TrainingSettings& t = spec.training;
-    static const QRegularExpression listText(QStringLiteral("^[A-Za-z0-9_.,/-]+$"));
+    static const QRegularExpression listText(QStringLiteral("^[A-Za-z0-9_.,/-]+\\z"));
     if (t.model.trimmed().isEmpty())
         check.error("training.model", QStringLiteral("a Hugging Face model id or a path is required"));
     else if (hasControlCharacter(t.model))
@@ -223,7 +227,7 @@ void checkFsdp(Checker& check, const JobSpec& spec)
         { QStringLiteral("SHARDED_STATE_DICT"), QStringLiteral("FULL_STATE_DICT") });
     oneOf("fsdp.auto_wrap_policy", f.autoWrapPolicy,
         { QStringLiteral("TRANSFORMER_BASED_WRAP"), QStringLiteral("SIZE_BASED_WRAP"), QStringLiteral("NO_WRAP") });
-    static const QRegularExpression classNames(QStringLiteral("^[A-Za-z0-9_,]*$"));
+    static const QRegularExpression classNames(QStringLiteral("^[A-Za-z0-9_,]*\\z"));
     if (!classNames.match(f.transformerLayerClsToWrap).hasMatch())
         check.error("fsdp.transformer_layer_cls_to_wrap",
             QStringLiteral("'%1' is not a list of Python class names").arg(f.transformerLayerClsToWrap));
@@ -348,7 +352,7 @@ QString absolutePathProblem(const QString& path)
 
 QString moduleNameProblem(const QString& name)
 {
-    static const QRegularExpression allowed(QStringLiteral("^[A-Za-z0-9_.+][A-Za-z0-9_./+-]*$"));
+    static const QRegularExpression allowed(QStringLiteral("^[A-Za-z0-9_.+][A-Za-z0-9_./+-]*\\z"));
     if (!allowed.match(name).hasMatch())
         return QStringLiteral("'%1' is not a module name (letters, digits, '_', '.', '/', '+', '-')").arg(name);
     return {};

@@ -163,14 +163,14 @@ trap requeue_before_time_limit USR1
         .arg(spec.resume.maxRestarts);
 }
 
-QString training()
+QString training(const JobSpec& spec)
 {
     // bash runs a trap only between commands, so the training step runs in the background and the
     // script waits for it: `wait` returns early when USR1 arrives, and the loop waits again.
     return QStringLiteral(R"SH(
 echo "TuneDeck: starting $NUM_PROCESSES processes on $NUM_MACHINES nodes, rank 0 at $PRIMARY_ADDR:$PRIMARY_PORT"
 # Single quotes: each node's bash expands SLURM_PROCID itself, so every node gets its own rank.
-srun --ntasks-per-node=1 --kill-on-bad-exit=1 bash -c 'accelerate launch \
+srun --ntasks-per-node=1 --gpus-per-node=%1 --kill-on-bad-exit=1 bash -c 'accelerate launch \
     --config_file "$RUN_DIR/accelerate.yaml" \
     --main_process_ip "$PRIMARY_ADDR" \
     --main_process_port "$PRIMARY_PORT" \
@@ -190,7 +190,8 @@ touch "$STOP_FILE"
 wait "$RECORDER_PID" 2>/dev/null
 echo "TuneDeck: training finished with exit status $status"
 exit "$status"
-)SH");
+)SH")
+        .arg(spec.slurm.gpusPerNode);
 }
 
 } // namespace
@@ -208,7 +209,7 @@ QByteArray generateSbatchScript(const JobSpec& spec, const ClusterProfile& profi
     text += rendezvous(spec);
     text += resumeTrap(spec);
     text += recorders(spec);
-    text += training();
+    text += training(spec);
     return text.toUtf8();
 }
 

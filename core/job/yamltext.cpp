@@ -7,7 +7,7 @@ namespace TuneDeck {
 QString yamlString(const QString& text)
 {
     // Plain scalars that YAML 1.1 would turn into booleans, nulls or numbers must be quoted.
-    static const QRegularExpression safePlain(QStringLiteral("^[A-Za-z_/][A-Za-z0-9_./,@+-]*$"));
+    static const QRegularExpression safePlain(QStringLiteral("^[A-Za-z_/][A-Za-z0-9_./,@+-]*\\z"));
     static const QRegularExpression special(QStringLiteral(
         "^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$"));
     if (safePlain.match(text).hasMatch() && !special.match(text).hasMatch())
@@ -48,7 +48,7 @@ QString yamlBool(bool value)
 
 QString yamlFloat(const QString& text)
 {
-    static const QRegularExpression noDotExponent(QStringLiteral("^([+-]?\\d+)([eE][+-]?\\d+)$"));
+    static const QRegularExpression noDotExponent(QStringLiteral("^([+-]?\\d+)([eE][+-]?\\d+)\\z"));
     const QRegularExpressionMatch match = noDotExponent.match(text.trimmed());
     if (match.hasMatch())
         return match.captured(1) + u".0" + match.captured(2);

@@ -17,6 +17,11 @@ QString writeFilesAtomically(const QList<FileContent>& files)
     };
     for (const FileContent& file : files) {
         const QFileInfo info(file.path);
+        // Catch what would make a rename fail before anything is replaced.
+        if (info.fileName().isEmpty() || info.isDir()) {
+            discard();
+            return QStringLiteral("%1: is a folder, not a file name").arg(file.path);
+        }
         if (!QDir().mkpath(info.absolutePath())) {
             discard();
             return QStringLiteral("%1: cannot create folder").arg(info.absolutePath());
