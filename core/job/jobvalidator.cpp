@@ -347,6 +347,12 @@ QString absolutePathProblem(const QString& path)
         return QStringLiteral("'%1' is not an absolute path").arg(path);
     if (hasControlCharacter(path))
         return QStringLiteral("contains a line break or control character");
+    // The path is single-quoted in the script, so these would be safe, but they would still be read as
+    // quoting by people and by tools (shellcheck SC2089) that look at the script; no HPC site uses them.
+    for (const QChar c : { QChar(u'\''), QChar(u'"'), QChar(u'`'), QChar(u'$'), QChar(u'\\') }) {
+        if (path.contains(c))
+            return QStringLiteral("contains %1, which TuneDeck does not allow in cluster paths").arg(c);
+    }
     return {};
 }
 

@@ -119,7 +119,8 @@ QString recorders(const JobSpec& spec)
 {
     // One background step with one task per node records every node, not only the batch node. It asks
     // for the node's GPUs (with --overlap) because cgroup device limits hide GPUs from a step that
-    // asked for none. It stops when the stop file appears, so its end is not a "CANCELLED" step.
+    // asked for none. It stops when the stop file appears, so its end is not a "CANCELLED" step. The
+    // files are created before the recorders start, so even a job that fails at once has them.
     return QStringLiteral(R"SH(
 # Record GPU and CPU use on every node: one dmon and one vmstat file per job and node.
 mkdir -p "$TELEMETRY_DIR"
@@ -127,9 +128,13 @@ STOP_FILE="$TELEMETRY_DIR/.stop-$SLURM_JOB_ID"
 rm -f "$STOP_FILE"
 export STOP_FILE
 srun --overlap --ntasks-per-node=1 --gpus-per-node=%1 bash -c '
-    stdbuf -o0 nvidia-smi dmon -o TD -s puct -d 1 > "$TELEMETRY_DIR/dmon-$SLURM_JOB_ID-$SLURMD_NODENAME.txt" 2>&1 &
+    dmon_log="$TELEMETRY_DIR/dmon-$SLURM_JOB_ID-$SLURMD_NODENAME.txt"
+    vmstat_log="$TELEMETRY_DIR/vmstat-$SLURM_JOB_ID-$SLURMD_NODENAME.txt"
+    : > "$dmon_log"
+    : > "$vmstat_log"
+    stdbuf -o0 nvidia-smi dmon -o TD -s puct -d 1 >> "$dmon_log" 2>&1 &
     dmon=$!
-    stdbuf -o0 vmstat -t 1 -y > "$TELEMETRY_DIR/vmstat-$SLURM_JOB_ID-$SLURMD_NODENAME.txt" 2>&1 &
+    stdbuf -o0 vmstat -t 1 -y >> "$vmstat_log" 2>&1 &
     vmstat=$!
     while [ ! -e "$STOP_FILE" ]; do sleep 2; done
     kill "$dmon" "$vmstat" 2>/dev/null
