@@ -1,0 +1,47 @@
+#!/bin/bash
+# The README's first command, for a fresh Debian 12 machine (as root):
+#   packaging/setup.sh            install packages, build, start the demo cluster, start TuneDeck
+#   packaging/setup.sh --deps     only install the Debian packages (used by tests/run-all.sh)
+#   packaging/setup.sh --build    install and build, start nothing
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-run}"
+
+install_packages() {
+    local packages missing=()
+    mapfile -t packages < <(grep -v '^\s*#' packaging/debian-packages.txt | grep -v '^\s*$')
+    for p in "${packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+    done
+    if [ "${#missing[@]}" -gt 0 ]; then
+        echo "setup: installing ${missing[*]}"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    fi
+}
+
+build() {
+    cmake --preset release >/dev/null
+    cmake --build --preset release
+}
+
+install_packages
+[ "$mode" = "--deps" ] && exit 0
+build
+[ "$mode" = "--build" ] && exit 0
+
+# The demo cluster: a real Slurm and an OpenSSH login node asking for a key and a one-time code.
+tests/cluster/minibask up
+eval "$(tests/cluster/minibask env)"
+tunedeck=build/release/app/tunedeck
+echo
+echo "TuneDeck $("$tunedeck" --version | cut -d' ' -f2) is built; the demo cluster is up (tests/cluster/minibask status)."
+echo "Try the walkthrough's job against it:"
+echo "  $tunedeck render --profile-file ${MINIBASK_PROFILE:-<demo profile>} --account $MINIBASK_ACCOUNT --project-path $MINIBASK_PROJECT_DIR --out /tmp/demo-job"
+echo "  cat /tmp/demo-job/job.sbatch"
+if [ -n "${DISPLAY:-}" ]; then
+    exec "$tunedeck"
+else
+    echo "No DISPLAY: starting TuneDeck on a virtual display (xvfb-run); use the CLI above meanwhile."
+    exec xvfb-run -a "$tunedeck"
+fi

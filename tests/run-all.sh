@@ -1,0 +1,41 @@
+#!/bin/bash
+# The README's test command: builds everything and runs every test, as CI does (.ci/run calls it).
+#   1. unit tests (ctest -L unit) in a Debug build
+#   2. cluster tests (ctest -L cluster) against the mini-Baskerville, brought up here and down at exit
+#   3. unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer (the asan preset)
+#   4. each libFuzzer target for a few seconds (tests/fuzz/run-fuzzers.sh)
+# Set TUNEDECK_SKIP_ASAN=1 / TUNEDECK_SKIP_FUZZ=1 to shorten a local run; CI sets neither.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs="${TUNEDECK_BUILD_JOBS:-2}"
+
+packaging/setup.sh --deps
+
+echo "== build (dev)"
+cmake --preset dev -DTUNEDECK_STRICT_TESTS=ON >/dev/null
+cmake --build --preset dev -j "$jobs"
+
+echo "== unit tests"
+ctest --preset dev -L unit -j "$jobs"
+
+if [ -f tests/cluster/minibask ]; then
+    echo "== cluster tests (mini-Baskerville)"
+    trap 'tests/cluster/minibask down || true' EXIT
+    tests/cluster/minibask up
+    ctest --preset dev -L cluster
+    tests/cluster/minibask down
+    trap - EXIT
+fi
+
+if [ "${TUNEDECK_SKIP_ASAN:-0}" != 1 ]; then
+    echo "== unit tests under ASan/UBSan"
+    cmake --preset asan -DTUNEDECK_STRICT_TESTS=ON >/dev/null
+    cmake --build --preset asan -j "$jobs"
+    ctest --preset asan -L unit -j "$jobs"
+fi
+
+if [ "${TUNEDECK_SKIP_FUZZ:-0}" != 1 ] && [ -x tests/fuzz/run-fuzzers.sh ]; then
+    echo "== fuzzers"
+    tests/fuzz/run-fuzzers.sh 10
+fi
+echo "== all tests passed"
