@@ -18,6 +18,16 @@ cmake --build --preset dev -j "$jobs"
 echo "== unit tests"
 ctest --preset dev -L unit -j "$jobs"
 
+echo "== package: build the .deb, install it with apt-get, run it, remove it"
+(cd build/dev && rm -f tunedeck_*.deb && cpack -G DEB >/dev/null)
+deb=$(ls build/dev/tunedeck_*.deb)
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "./$deb" >/dev/null
+installed_version=$(/usr/local/bin/tunedeck --version)
+DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq tunedeck >/dev/null
+[ "$installed_version" = "tunedeck $(grep -oP '^    VERSION \K[0-9.]+' CMakeLists.txt)" ] \
+    || { echo "installed package reports '$installed_version'"; exit 1; }
+echo "$deb installs and runs: $installed_version"
+
 if [ -f tests/cluster/minibask ]; then
     echo "== cluster tests (mini-Baskerville)"
     trap 'tests/cluster/minibask down || true' EXIT
