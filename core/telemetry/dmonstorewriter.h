@@ -1,0 +1,31 @@
+#pragma once
+
+#include "core/telemetry/dmonreader.h"
+#include "core/telemetry/metricstore.h"
+
+namespace TuneDeck::Telemetry {
+
+// Puts a node's dmon rows into the store: one time axis per GPU ("dmon/gpuN"), one series per GPU and column.
+// Logs without -o T/D get times from the sample counter and the dmon interval (-d, default 1 s).
+class DmonStoreWriter : public DmonSink
+{
+public:
+    DmonStoreWriter(MetricStore& store, QString run, QString node, qint64 intervalMs = 1000);
+    void dmonColumns(const QByteArrayList& valueNames) override;
+    void dmonRow(int gpu, qint64 timeMs, qint64 sample, const float* values, int count) override;
+
+private:
+    MetricStore& m_store;
+    QString m_run;
+    QString m_node;
+    qint64 m_intervalMs;
+    QByteArrayList m_names;
+    struct Gpu
+    {
+        int axis = -1;
+        std::vector<int> series; // by column of the current header
+    };
+    std::vector<Gpu> m_gpus;
+};
+
+} // namespace TuneDeck::Telemetry

@@ -1,0 +1,221 @@
+#include "chunking.h"
+#include "core/telemetry/dmonreader.h"
+#include "core/telemetry/dmonstorewriter.h"
+#include "core/telemetry/metricstore.h"
+#include "core/telemetry/wallclock.h"
+#include "testsupport.h"
+
+#include <QTest>
+
+#include <cmath>
+
+using namespace TuneDeck::Telemetry;
+
+namespace {
+
+QByteArray real(const char* name)
+{
+    return TuneDeck::Test::readFile(QStringLiteral(TUNEDECK_TESTDATA_DIR "/real/") + QLatin1StringView(name));
+}
+
+struct Collect : DmonSink
+{
+    QByteArrayList names;
+    QList<int> gpus;
+    QList<qint64> times;
+    QList<QList<float>> rows;
+    void dmonColumns(const QByteArrayList& n) override { names = n; }
+    void dmonRow(int gpu, qint64 t, qint64, const float* v, int count) override
+    {
+        gpus << gpu;
+        times << t;
+        rows << QList<float>(v, v + count);
+    }
+};
+
+QByteArray signature(const DmonReader& r)
+{
+    QByteArray s = r.columns().join(',') + '|' + QByteArray::number(r.rows()) + '|' + QByteArray::number(r.skipped())
+        + '|' + r.firstTimestamp() + '|' + r.lastTimestamp();
+    for (int gpu : r.gpus()) {
+        for (const QByteArray& name : r.allValueNames())
+            s += '|' + QByteArray::number(r.mean(gpu, name).value_or(-1), 'g', 12);
+    }
+    return s;
+}
+
+} // namespace
+
+class TestDmonReader : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void realSamples_data()
+    {
+        QTest::addColumn<QByteArray>("file");
+        QTest::addColumn<QByteArray>("columns");
+        QTest::addColumn<QList<int>>("gpus");
+        QTest::addColumn<qint64>("rows");
+        QTest::addColumn<qint64>("skipped");
+        QTest::addColumn<QByteArray>("first");
+        QTest::addColumn<QByteArray>("last");
+        QTest::addColumn<QByteArray>("meanColumn");
+        QTest::addColumn<double>("mean0");
+
+        QTest::newRow("old layout, repeated headers")
+            << QByteArray("dmon-v100-repeated-headers.dmon") << QByteArray("gpu,pwr,temp,sm,mem,enc,dec,mclk,pclk")
+            << QList<int> { 0 } << qint64(90) << qint64(0) << QByteArray() << QByteArray() << QByteArray("sm")
+            << 70.88888888888889;
+        QTest::newRow("2016 pucvmet 4 GPUs")
+            << QByteArray("dmon-2016-pucvmet-4gpu.txt")
+            << QByteArray("gpu,pwr,temp,sm,mem,enc,dec,mclk,pclk,pviol,tviol,fb,bar1,sbecc,dbecc,pci,rxpci,txpci")
+            << QList<int> { 0, 1, 2, 3 } << qint64(4) << qint64(0) << QByteArray() << QByteArray() << QByteArray("fb")
+            << 11651.0;
+        QTest::newRow("-o TD -s mutc wide layout")
+            << QByteArray("dmon-TD-mutc-wide.txt")
+            << QByteArray("date,time,gpu,fb,bar1,ccpm,sm,mem,enc,dec,jpg,ofa,rxpci,txpci,mclk,pclk") << QList<int> { 0 }
+            << qint64(6) << qint64(0) << QByteArray("20240104 13:54:35") << QByteArray("20240104 13:54:40")
+            << QByteArray("fb") << 145.33333333333334;
+        QTest::newRow("-s u") << QByteArray("dmon-s-u.txt") << QByteArray("gpu,sm,mem,enc,dec") << QList<int> { 0 }
+                              << qint64(9) << qint64(0) << QByteArray() << QByteArray() << QByteArray("sm") << 0.0;
+    }
+    void realSamples()
+    {
+        QFETCH(QByteArray, file);
+        QFETCH(QByteArray, columns);
+        QFETCH(QList<int>, gpus);
+        QFETCH(qint64, rows);
+        QFETCH(qint64, skipped);
+        QFETCH(QByteArray, first);
+        QFETCH(QByteArray, last);
+        QFETCH(QByteArray, meanColumn);
+        QFETCH(double, mean0);
+        DmonReader r;
+        r.feed(real(file.constData()));
+        r.finish();
+        QCOMPARE(r.columns().join(','), columns);
+        QCOMPARE(r.gpus(), gpus);
+        QCOMPARE(r.rows(), rows);
+        QCOMPARE(r.skipped(), skipped);
+        QCOMPARE(r.firstTimestamp(), first);
+        QCOMPARE(r.lastTimestamp(), last);
+        QVERIFY(r.mean(0, meanColumn).has_value());
+        QCOMPARE(*r.mean(0, meanColumn), mean0);
+    }
+
+    void missingValuesAreNotZero()
+    {
+        DmonReader r;
+        r.feed(real("dmon-2016-pucvmet-4gpu.txt"));
+        r.finish();
+        QVERIFY(!r.mean(0, "sbecc").has_value()); // only "-": no mean, not 0
+        QCOMPARE(r.mean(3, "rxpci").value_or(-1), 62.0);
+    }
+
+    void chunkingDoesNotMatter_data()
+    {
+        QTest::addColumn<QByteArray>("file");
+        for (const char* f :
+            { "dmon-v100-repeated-headers.dmon", "dmon-2016-pucvmet-4gpu.txt", "dmon-TD-mutc-wide.txt" })
+            QTest::newRow(f) << QByteArray(f);
+    }
+    void chunkingDoesNotMatter()
+    {
+        QFETCH(QByteArray, file);
+        const QList<QByteArray> sigs
+            = TuneDeck::Test::signaturesOverChunkings<DmonReader>(real(file.constData()), &signature);
+        for (const QByteArray& s : sigs)
+            QCOMPARE(s, sigs.first());
+    }
+
+    void timeOnlyRollsOverMidnight()
+    {
+        const QByteArray text = "#Time        gpu   pwr gtemp mtemp    sm\n"
+                                "#HH:MM:SS    Idx     W     C     C     %\n"
+                                " 23:59:58      0    60    40     -    10\n"
+                                " 23:59:59      0    61    40     -    11\n"
+                                " 00:00:00      0    62    40     -    12\n"
+                                " 23:59:30      0    63    40     -    13\n" // 30 s back: clock step, same day
+                                " 00:00:01      0    64    40     -    14\n";
+        DmonReader r;
+        Collect sink;
+        r.setSink(&sink);
+        r.setStartDay(WallClock::daysFromCivil(2024, 9, 17));
+        r.feed(text);
+        r.finish();
+        QCOMPARE(sink.times.size(), 5);
+        const qint64 day = WallClock::daysFromCivil(2024, 9, 17) * 86400000;
+        QCOMPARE(sink.times[0], day + (23 * 3600 + 59 * 60 + 58) * 1000LL);
+        QCOMPARE(sink.times[2], day + 86400000);
+        QCOMPARE(sink.times[3], day + 86400000 + (23 * 3600 + 59 * 60 + 30) * 1000LL);
+        QCOMPARE(sink.times[4], day + 2 * 86400000 + 1000);
+        QVERIFY(std::isnan(sink.rows[0][2]));
+        QCOMPARE(r.firstTimestamp(), QByteArray("23:59:58"));
+    }
+
+    void debrisAndBrokenLines()
+    {
+        const QByteArray text = "junk before header\n"
+                                "# gpu   pwr gtemp mtemp    sm   mem   enc   dec  mclk  pclk\n"
+                                "# Idx     W     C     C     %     %     %     %   MHz   MHz\n"
+                                "    0    31    34     -     0     0     0     0   715  1189\n"
+                                "\n"
+                                "    1    32    31   N/A     0     0     0 ^C     0   715  1189\n"
+                                "    0    31    34     -     0     0     0     0   715\n" // short row
+                                "    0    31    34     x     0     0     0     0   715  1189\n" // garbage
+                                "^C[root@host ~]#\n";
+        DmonReader r;
+        Collect sink;
+        r.setSink(&sink);
+        r.feed(text);
+        r.finish();
+        QCOMPARE(r.rows(), 2);
+        QCOMPARE(r.skipped(), 4);
+        QCOMPARE(r.issues().examples().size(), 4);
+        QCOMPARE(r.issues().examples()[0].line, 1);
+        QCOMPARE(r.issues().examples()[3].line, 9);
+        QCOMPARE(sink.gpus, (QList<int> { 0, 1 }));
+        QCOMPARE(sink.rows[1][8], 1189.0f);
+    }
+
+    void columnMapFollowsEveryHeader()
+    {
+        // -s um puts sm first; a later header with -s pucm moves it (FORMATS.md §1).
+        const QByteArray text = "# gpu    sm   mem   enc   dec    fb  bar1\n"
+                                "# Idx     %     %     %     %    MB    MB\n"
+                                "    0    50    10     0     0  1000     2\n"
+                                "# gpu   pwr gtemp mtemp    sm   mem   enc   dec  mclk  pclk    fb  bar1\n"
+                                "# Idx     W     C     C     %     %     %     %   MHz   MHz    MB    MB\n"
+                                "    0   300    60    70    70    10     0     0   715  1189  3000     2\n";
+        DmonReader r;
+        r.feed(text);
+        r.finish();
+        QCOMPARE(r.rows(), 2);
+        QCOMPARE(r.mean(0, "sm").value_or(-1), 60.0);
+        QCOMPARE(r.mean(0, "fb").value_or(-1), 2000.0);
+        QCOMPARE(r.mean(0, "pwr").value_or(-1), 300.0);
+    }
+
+    void intoTheStore()
+    {
+        MetricStore store;
+        DmonStoreWriter writer(store, QStringLiteral("run"), QStringLiteral("node1"));
+        DmonReader r;
+        r.setSink(&writer);
+        r.feed(real("dmon-TD-mutc-wide.txt"));
+        r.finish();
+        const auto sm = store.findSeries({ QStringLiteral("run"), QStringLiteral("node1"), 0, QStringLiteral("sm") });
+        QVERIFY(sm);
+        QCOMPARE(store.sampleCount(*sm), 6);
+        const qint64 t0 = WallClock::toMs(2024, 1, 4, 13, 54, 35);
+        QCOMPARE(store.timeRange(*sm)->first, t0);
+        const QList<ViewColumn> v = store.view(*sm, t0, t0 + 6000, 3);
+        QCOMPARE(v.size(), 3);
+        QCOMPARE(v[0].first, 6.0f);
+        QCOMPARE(v[0].last, 0.0f);
+        QCOMPARE(v[1].max, 13.0f);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDmonReader)
+#include "tst_dmonreader.moc"
