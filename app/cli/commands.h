@@ -18,5 +18,6 @@ std::span<const Command> commands();
 // Subcommand entry points, one file each.
 int runRender(const QStringList& arguments);
 int runImport(const QStringList& arguments);
+int runInspect(const QStringList& arguments);
 
 } // namespace TuneDeck::Cli
