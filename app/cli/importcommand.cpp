@@ -1,6 +1,105 @@
+// tunedeck import: existing sbatch scripts, accelerate configs and LLaMA-Factory YAMLs in, one job spec out.
 #include "app/cli/cli.h"
 #include "app/cli/commands.h"
 
+#include "core/job/importresult.h"
+#include "core/job/jobspecio.h"
+#include "core/job/jobvalidator.h"
+#include "core/job/profileregistry.h"
+#include "core/util/atomicfiles.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+#include <QTextStream>
+
 namespace TuneDeck::Cli {
-int runImport(const QStringList&) { return UsageOrInvalid; }
+
+int runImport(const QStringList& arguments)
+{
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Turns existing job files into a TuneDeck job spec: an sbatch script, accelerate configs and "
+                       "LLaMA-Factory training YAMLs, in any order (the kind is read from each file's content). "
+                       "Prints what could not be carried over as file:line: notes."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("files to import"), QStringLiteral("FILE..."));
+    const QCommandLineOption saveSpecOption(QStringLiteral("save-spec"),
+        QStringLiteral("where to write the job spec (default: print it)"), QStringLiteral("FILE"));
+    const QCommandLineOption profileOption(QStringLiteral("profile"),
+        QStringLiteral("cluster profile the job is for (default: baskerville)"), QStringLiteral("NAME"));
+    parser.addOptions({ saveSpecOption, profileOption });
+
+    QStringList argv = arguments;
+    argv.prepend(QStringLiteral("tunedeck import"));
+    if (!parser.parse(argv)) {
+        err << "tunedeck import: " << parser.errorText() << '\n';
+        return UsageOrInvalid;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out << parser.helpText();
+        return Success;
+    }
+    const QStringList paths = parser.positionalArguments();
+    if (paths.isEmpty()) {
+        err << "tunedeck import: give at least one file to import\n";
+        return UsageOrInvalid;
+    }
+
+    const QString profileName
+        = parser.isSet(profileOption) ? parser.value(profileOption) : QStringLiteral("baskerville");
+    const ProfileRegistry registry;
+    for (const QString& problem : registry.errors())
+        err << problem << '\n';
+    const std::optional<ClusterProfile> profile = registry.find(profileName);
+    if (!profile) {
+        err << "tunedeck import: no cluster profile '" << profileName << "' (known: " << registry.names().join(u", ")
+            << ")\n";
+        return UsageOrInvalid;
+    }
+
+    QList<QPair<QString, QByteArray>> inputs;
+    bool unreadable = false;
+    for (const QString& path : paths) {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly)) {
+            err << path << ": cannot read: " << file.errorString() << '\n';
+            unreadable = true;
+            continue;
+        }
+        inputs.append({ path, file.readAll() });
+    }
+    if (unreadable)
+        return UsageOrInvalid;
+
+    const ImportResult result = importJobFiles(inputs, *profile);
+    for (const ImportMessage& note : result.notes)
+        out << note.toString() << '\n';
+    if (!result.ok()) {
+        for (const ImportMessage& error : result.errors)
+            err << error.toString() << '\n';
+        err << "tunedeck import: nothing written\n";
+        return UsageOrInvalid;
+    }
+    // The spec is saved even when it does not validate yet (an imported script often lacks what TuneDeck
+    // needs, such as the project path); the findings say what to fill in before rendering.
+    for (const Diagnostic& diagnostic : validateJob(result.spec, *profile)) {
+        if (diagnostic.severity != Severity::Info)
+            out << formatDiagnostic(diagnostic) << '\n';
+    }
+    const QByteArray yaml = saveJobSpecToYaml(result.spec);
+    if (!parser.isSet(saveSpecOption)) {
+        out << QString::fromUtf8(yaml);
+        return Success;
+    }
+    const QString target = parser.value(saveSpecOption);
+    if (const QString problem = writeFilesAtomically({ { target, yaml } }); !problem.isEmpty()) {
+        err << "tunedeck import: " << problem << '\n';
+        return Failure;
+    }
+    out << "wrote " << target << '\n';
+    return Success;
+}
+
 } // namespace TuneDeck::Cli

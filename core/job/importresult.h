@@ -61,7 +61,8 @@ QString importKindName(ImportKind kind);
 ImportResult importJobFiles(const QList<QPair<QString, QByteArray>>& inputs, const ClusterProfile& profile);
 
 // Tidies a spec after all files were imported: paths that equal what TuneDeck derives from the project
-// path are cleared (so they follow it), output_dir becomes relative to the run directory when inside it.
-void finishImport(ImportResult& result);
+// path are cleared (so they follow it), output_dir becomes relative to the run directory when inside it,
+// and the project path is inferred from the folders the script uses when no file named it.
+void finishImport(ImportResult& result, const ClusterProfile& profile);
 
 } // namespace TuneDeck

@@ -49,8 +49,9 @@ QString header(const JobSpec& spec, const ClusterProfile& profile)
         text += QStringLiteral("#SBATCH --requeue\n");
         text += directive(QStringLiteral("--open-mode"), QStringLiteral("append"));
     }
+    // A flag such as --exclusive has no value: `--exclusive=""` would give sbatch an empty one it refuses.
     for (const auto& [name, value] : s.extraDirectives)
-        text += quotedDirective(name, value);
+        text += value.isEmpty() ? QStringLiteral("#SBATCH ") + name + u'\n' : quotedDirective(name, value);
     return text;
 }
 
