@@ -416,9 +416,10 @@ QList<ParsedOption> ScriptImporter::parseOptions(const QList<SbatchArgument>& ar
         const SbatchArgument& argument = arguments[i];
         const QString& word = argument.text;
         if (endOfOptions || !word.startsWith(u'-') || word == u"-") {
-            note(argument.line,
-                QStringLiteral("'%1' is not an option; sbatch refuses it (\"Invalid directive found in batch "
-                               "script\"), so it is not imported")
+            // Slurm 22.05's sbatch exits on it: "Invalid directive found in batch script".
+            error(argument.line,
+                QStringLiteral("'%1' is not an option, and sbatch refuses the script (\"Invalid directive found in "
+                               "batch script\")")
                     .arg(word));
             continue;
         }
@@ -527,8 +528,8 @@ void ScriptImporter::applyOptions(const QList<ParsedOption>& options)
                     .arg(name, option.hasValue ? u'=' + option.value : QString()));
         else
             note(option.line,
-                QStringLiteral("%1 is not a Slurm 22.05 sbatch option (a plugin's?); kept as an extra directive, "
-                               "check it on the cluster")
+                QStringLiteral("%1 is not a Slurm 22.05 sbatch option: sbatch refuses it (\"unrecognized option\") "
+                               "unless a plugin of the cluster adds it; kept as an extra directive")
                     .arg(name));
     }
 
@@ -1340,6 +1341,12 @@ void ScriptImporter::run(const QString& script)
 SbatchDirectives readSbatchDirectives(const QString& script, const QString& sourceName)
 {
     SbatchDirectives result;
+    // sbatch refuses the whole script: "Batch script contains DOS line breaks (\r\n)".
+    if (const qsizetype crlf = script.indexOf(u"\r\n"); crlf >= 0) {
+        result.errors.append({ sourceName, int(script.left(crlf).count(u'\n')) + 1,
+            QStringLiteral("DOS line breaks (\\r\\n): sbatch refuses the script; convert it with dos2unix") });
+        return result;
+    }
     const QStringList lines = script.split(u'\n');
     bool reading = true;
     bool heterogeneous = false;

@@ -171,8 +171,8 @@ void TestImporters::directives_data()
         << QStringLiteral("#SBATCH --job-name=\"a'b\"\n") << QStringLiteral("--job-name=a'b") << 0 << 0;
     QTest::newRow("dollar is literal") << QStringLiteral("#SBATCH --job-name=\"a$(id)b\"\n")
                                        << QStringLiteral("--job-name=a$(id)b") << 0 << 0;
-    QTest::newRow("CRLF line ends") << QStringLiteral("#SBATCH -N 2\r\n#SBATCH -J x\r\n\r\nsrun y\r\n")
-                                    << QStringLiteral("-N|2|-J|x") << 0 << 4;
+    QTest::newRow("CRLF line ends: sbatch refuses the script")
+        << QStringLiteral("#SBATCH -N 2\r\n#SBATCH -J x\r\n\r\nsrun y\r\n") << QString() << 1 << 0;
     QTest::newRow("unicode") << QStringLiteral("#SBATCH --job-name=\"Llama ünï ✓\"\n")
                              << QStringLiteral("--job-name=Llama ünï ✓") << 0 << 0;
     QTest::newRow("empty quoted word ends the line")
@@ -829,6 +829,10 @@ void TestImporters::malformed_data()
     QTest::newRow("train type error") << QByteArray("model_name_or_path: m\nlora_rank: eight\n")
                                       << QStringLiteral("input:2: lora_rank: expected a whole number");
     QTest::newRow("unknown kind") << QByteArray("just text\n") << QStringLiteral("input: not an sbatch script");
+    QTest::newRow("stray word") << QByteArray("#!/bin/bash\n#SBATCH --job-name=a\\ b\n")
+                                << QStringLiteral("input:2: 'b' is not an option, and sbatch refuses the script");
+    QTest::newRow("DOS line breaks") << QByteArray("#!/bin/bash\r\n#SBATCH -N 2\r\n")
+                                     << QStringLiteral("input:1: DOS line breaks");
 }
 
 void TestImporters::malformed()
