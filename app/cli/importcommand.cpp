@@ -73,6 +73,10 @@ int runImport(const QStringList& arguments)
     if (unreadable)
         return UsageOrInvalid;
 
+    for (const auto& [path, bytes] : std::as_const(inputs)) {
+        if (const ImportKind kind = detectImportKind(bytes); kind != ImportKind::Unknown)
+            out << path << ": read as " << importKindName(kind) << '\n';
+    }
     const ImportResult result = importJobFiles(inputs, *profile);
     for (const ImportMessage& note : result.notes)
         out << note.toString() << '\n';

@@ -574,7 +574,20 @@ void ScriptImporter::applyOptions(const QList<ParsedOption>& options)
                         .arg(o->value, match.captured(1)));
             setInt("slurm.nodes", o->line, m_spec.slurm.nodes, match.captured(1).toInt());
         }
+    } else {
+        // Without --nodes (and one task per node) sbatch allocates one node.
+        setInt("slurm.nodes", 0, m_spec.slurm.nodes, 1);
+        note(0, QStringLiteral("no --nodes: sbatch allocates one node, so slurm.nodes is 1"));
     }
+    if (!value("time"))
+        note(0,
+            QStringLiteral("no --time: the partition's default limit applies; TuneDeck asks for %1 (slurm.time)")
+                .arg(m_spec.slurm.time));
+    if (!value("mem"))
+        note(0,
+            QStringLiteral("no --mem: the cluster's default memory applies; TuneDeck asks for %1 MiB per node "
+                           "(slurm.mem)")
+                .arg(m_spec.slurm.mem));
     if (const ParsedOption* o = value("mem")) {
         if (!parseSlurmMemoryMiB(o->value)) {
             if (o->value.trimmed() == u"0")
@@ -757,8 +770,16 @@ void ScriptImporter::applyGpus()
             offer(std::max(1, total / nodes), m.captured(1), *o, QStringLiteral("--gpus=%1").arg(o->value));
         }
     }
-    if (perNode)
+    if (perNode) {
         setInt("slurm.gpus_per_node", gpuLine, m_spec.slurm.gpusPerNode, *perNode);
+    } else {
+        setInt("slurm.gpus_per_node", 0, m_spec.slurm.gpusPerNode, m_profile.gpusPerNode);
+        note(0,
+            QStringLiteral("the script asks for no GPUs; TuneDeck asks for all %1 of each %2 node "
+                           "(slurm.gpus_per_node)")
+                .arg(m_profile.gpusPerNode)
+                .arg(m_profile.displayName));
+    }
     if (!gpuTypeText.isEmpty()) {
         const GpuType* type = m_profile.gpuType(gpuTypeText);
         for (const GpuType& candidate : m_profile.gpuTypes) {

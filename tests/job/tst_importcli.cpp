@@ -41,6 +41,8 @@ void TestImportCli::walkthroughFiles()
             walkthroughFile(QStringLiteral("batch-llama3-70b-ft.sh")), QStringLiteral("--save-spec"), specPath });
     QVERIFY2(run.exitCode == 0, run.err.constData());
     const QString out = QString::fromUtf8(run.out);
+    QVERIFY2(out.contains(QStringLiteral("config_node02gpu04.yaml: read as accelerate config\n")), qPrintable(out));
+    QVERIFY2(out.contains(QStringLiteral("batch-llama3-70b-ft.sh: read as sbatch script\n")), qPrintable(out));
     QVERIFY2(out.contains(QStringLiteral("batch-llama3-70b-ft.sh:37: fixed port 12340")), qPrintable(out));
     QVERIFY2(out.contains(QStringLiteral("batch-llama3-70b-ft.sh:48: `nvidia-smi dmon")), qPrintable(out));
     QVERIFY2(out.contains(QStringLiteral("wrote ") + specPath), qPrintable(out));

@@ -232,10 +232,10 @@ void TestImporters::options_data()
     QTest::newRow("gres typed, unknown type")
         << QStringLiteral("--nodes=2\n--gres=gpu:a100:4") << 2 << 4 << QStringLiteral("a100_40") << QString()
         << QString() << QStringLiteral("GPU type 'a100' is not one of Baskerville's");
-    QTest::newRow("gres typed, profile type") << QStringLiteral("--gres=gpu:a100_80:2") << 4 << 2
+    QTest::newRow("gres typed, profile type") << QStringLiteral("--gres=gpu:a100_80:2") << 1 << 2
                                               << QStringLiteral("a100_80") << QString() << QString() << QString();
     QTest::newRow("gres with other resources")
-        << QStringLiteral("--gres=gpu:4,nvme:1") << 4 << 4 << QStringLiteral("a100_40") << QString()
+        << QStringLiteral("--gres=gpu:4,nvme:1") << 1 << 4 << QStringLiteral("a100_40") << QString()
         << QStringLiteral("--gres=nvme:1") << QString();
     QTest::newRow("gpus over nodes") << QStringLiteral("--nodes=2 --gpus=8") << 2 << 4 << QStringLiteral("a100_40")
                                      << QString() << QString() << QStringLiteral("SLURM_GPUS_PER_NODE is unset");
@@ -246,44 +246,44 @@ void TestImporters::options_data()
         << QStringLiteral("--nodes=2\n--ntasks-per-node=4\n--gpus-per-task=1") << 2 << 4 << QStringLiteral("a100_40")
         << QString() << QString() << QStringLiteral("TuneDeck runs one task per node");
     QTest::newRow("gres and gpus-per-node disagree")
-        << QStringLiteral("--gpus-per-node=4\n--gres=gpu:2") << 4 << 4 << QStringLiteral("a100_40") << QString()
+        << QStringLiteral("--gpus-per-node=4\n--gres=gpu:2") << 1 << 4 << QStringLiteral("a100_40") << QString()
         << QString() << QStringLiteral("gave 4; keeping 4");
-    QTest::newRow("typed gpus-per-node") << QStringLiteral("--gpus-per-node=a100_80:2") << 4 << 2
+    QTest::newRow("typed gpus-per-node") << QStringLiteral("--gpus-per-node=a100_80:2") << 1 << 2
                                          << QStringLiteral("a100_80") << QString() << QString() << QString();
-    QTest::newRow("constraint") << QStringLiteral("--constraint=a100_80") << 4 << 4 << QStringLiteral("a100_80")
+    QTest::newRow("constraint") << QStringLiteral("--constraint=a100_80") << 1 << 4 << QStringLiteral("a100_80")
                                 << QString() << QString() << QString();
     QTest::newRow("constraint not a GPU type")
-        << QStringLiteral("--constraint=\"skylake&ib\"") << 4 << 4 << QStringLiteral("a100_40") << QString()
+        << QStringLiteral("--constraint=\"skylake&ib\"") << 1 << 4 << QStringLiteral("a100_40") << QString()
         << QString() << QStringLiteral("--constraint=skylake&ib is not a GPU type");
-    QTest::newRow("abbreviated option") << QStringLiteral("--gpus-per-n=2") << 4 << 2 << QStringLiteral("a100_40")
+    QTest::newRow("abbreviated option") << QStringLiteral("--gpus-per-n=2") << 1 << 2 << QStringLiteral("a100_40")
                                         << QString() << QString()
                                         << QStringLiteral("--gpus-per-n is read as --gpus-per-node");
     QTest::newRow("node range") << QStringLiteral("--nodes=2-4") << 2 << 4 << QStringLiteral("a100_40") << QString()
                                 << QString() << QStringLiteral("uses the minimum, 2");
-    QTest::newRow("memory with suffix") << QStringLiteral("--mem=480G") << 4 << 4 << QStringLiteral("a100_40")
+    QTest::newRow("memory with suffix") << QStringLiteral("--mem=480G") << 1 << 4 << QStringLiteral("a100_40")
                                         << QStringLiteral("mem=480G") << QString() << QString();
     QTest::newRow("extra directives kept")
-        << QStringLiteral("--mail-type=END,FAIL\n--exclusive\n--mail-user \"me@example.org\"\n-H") << 4 << 4
+        << QStringLiteral("--mail-type=END,FAIL\n--exclusive\n--mail-user \"me@example.org\"\n-H") << 1 << 4
         << QStringLiteral("a100_40") << QString()
         << QStringLiteral("--mail-type=END,FAIL;--exclusive=;--mail-user=me@example.org;--hold=")
         << QStringLiteral("--mail-type=END,FAIL is not modelled by TuneDeck; kept as an extra directive");
-    QTest::newRow("plugin option kept") << QStringLiteral("--container-image nvcr.io/nvidia/pytorch:24.01-py3") << 4
+    QTest::newRow("plugin option kept") << QStringLiteral("--container-image nvcr.io/nvidia/pytorch:24.01-py3") << 1
                                         << 4 << QStringLiteral("a100_40") << QString()
                                         << QStringLiteral("--container-image=nvcr.io/nvidia/pytorch:24.01-py3")
                                         << QStringLiteral("not a Slurm 22.05 sbatch option");
-    QTest::newRow("output replaced") << QStringLiteral("--output=logs/%x-%j.out\n-e logs/%x-%j.err") << 4 << 4
+    QTest::newRow("output replaced") << QStringLiteral("--output=logs/%x-%j.out\n-e logs/%x-%j.err") << 1 << 4
                                      << QStringLiteral("a100_40") << QString() << QString()
                                      << QStringLiteral(
                                             "--output=logs/%x-%j.out is replaced by TuneDeck's run directory");
     QTest::newRow("later value wins") << QStringLiteral("-N 2\n--nodes=3") << 3 << 4 << QStringLiteral("a100_40")
                                       << QString() << QString() << QStringLiteral("the later value '3' wins");
-    QTest::newRow("resume pattern") << QStringLiteral("--signal=B:USR1@900\n--requeue\n--open-mode=append") << 4 << 4
+    QTest::newRow("resume pattern") << QStringLiteral("--signal=B:USR1@900\n--requeue\n--open-mode=append") << 1 << 4
                                     << QStringLiteral("a100_40") << QStringLiteral("resume=true;lead=900") << QString()
                                     << QString();
     QTest::newRow("signal without requeue")
-        << QStringLiteral("--signal=USR2@60") << 4 << 4 << QStringLiteral("a100_40") << QStringLiteral("resume=false")
+        << QStringLiteral("--signal=USR2@60") << 1 << 4 << QStringLiteral("a100_40") << QStringLiteral("resume=false")
         << QString() << QStringLiteral("--signal=USR2@60 is not carried over");
-    QTest::newRow("mem-per-gpu") << QStringLiteral("--mem-per-gpu=100G") << 4 << 4 << QStringLiteral("a100_40")
+    QTest::newRow("mem-per-gpu") << QStringLiteral("--mem-per-gpu=100G") << 1 << 4 << QStringLiteral("a100_40")
                                  << QStringLiteral("mem=491520") << QString()
                                  << QStringLiteral("--mem-per-gpu=100G is not carried over");
 }
