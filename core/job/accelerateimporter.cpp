@@ -508,6 +508,11 @@ void AccelerateImporter::run(const YAML::Node& root)
             keepExtra(key, value, entry.first);
         }
     }
+    if (isFsdp && (!root["fsdp_config"] || isEmptyCollection(root["fsdp_config"])))
+        note(root,
+            QStringLiteral("no fsdp_config settings: TuneDeck writes its FSDP%1 defaults (%2, %3)")
+                .arg(m_spec.fsdp.version)
+                .arg(m_spec.fsdp.shardingStrategy, m_spec.fsdp.stateDictType));
 }
 
 } // namespace

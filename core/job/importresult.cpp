@@ -84,8 +84,10 @@ ImportResult importJobFiles(const QList<QPair<QString, QByteArray>>& inputs, con
 {
     ImportResult result;
     result.spec.profile = profile.name;
-    // The script decides the Slurm resources, so it goes first; the others are checked against it.
-    for (const ImportKind kind : { ImportKind::SbatchScript, ImportKind::AccelerateConfig, ImportKind::TrainConfig }) {
+    // The script decides the Slurm resources, so it goes first; the others are checked against it. The
+    // training YAML goes before the accelerate config: HF Trainer's bf16/fp16 override accelerate's
+    // mixed_precision, so where they disagree the training YAML's value is the one that ran.
+    for (const ImportKind kind : { ImportKind::SbatchScript, ImportKind::TrainConfig, ImportKind::AccelerateConfig }) {
         for (const auto& [name, bytes] : inputs) {
             if (detectImportKind(bytes) != kind)
                 continue;

@@ -56,8 +56,9 @@ ImportKind detectImportKind(const QByteArray& text);
 QString importKindName(ImportKind kind);
 
 // Imports files of any of the three kinds into one spec: the script first (it decides the Slurm
-// resources), then accelerate configs, then training YAMLs, whatever the order given. Then
-// finishImport() runs. `inputs` pairs a name for messages with the file's bytes.
+// resources), then training YAMLs (their precision is what the trainer uses), then accelerate configs,
+// whatever the order given; a later file that disagrees is noted, not followed. Then finishImport()
+// runs. `inputs` pairs a name for messages with the file's bytes.
 ImportResult importJobFiles(const QList<QPair<QString, QByteArray>>& inputs, const ClusterProfile& profile);
 
 // Tidies a spec after all files were imported: paths that equal what TuneDeck derives from the project

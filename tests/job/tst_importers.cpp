@@ -118,6 +118,7 @@ private Q_SLOTS:
     void options();
     void scriptBody();
     void walkthrough();
+    void crossFileConflicts();
     void fixedPoint_data();
     void fixedPoint();
     void accelerate_data();
@@ -437,6 +438,32 @@ void TestImporters::walkthrough()
     QCOMPARE(generateAccelerateConfig(spec), config);
 }
 
+void TestImporters::crossFileConflicts()
+{
+    // The script asks for 4 x 4 GPUs, the accelerate config was written for 2 x 4 and fp16, the training
+    // YAML trains in bf16: the script's resources and the trainer's precision win, the rest is reported.
+    const QByteArray script = "#!/bin/bash\n#SBATCH -N 4\n#SBATCH --gpus-per-node=4\nsrun true\n";
+    const QByteArray accelerate = "distributed_type: FSDP\nmixed_precision: fp16\nnum_machines: 2\nnum_processes: 8\n";
+    const QByteArray train = "model_name_or_path: m\nbf16: true\n";
+    const ImportResult result
+        = importJobFiles({ { QStringLiteral("accelerate.yaml"), accelerate }, { QStringLiteral("train.yaml"), train },
+                             { QStringLiteral("job.sh"), script } },
+            Test::baskerville());
+    QVERIFY2(result.ok(), qPrintable(joined(result.errors)));
+    QCOMPARE(result.spec.slurm.nodes, 4);
+    QCOMPARE(result.spec.slurm.gpusPerNode, 4);
+    QCOMPARE(result.spec.training.precision, Precision::Bf16);
+    QVERIFY2(hasNote(result, QStringLiteral("accelerate.yaml:3: slurm.nodes: this file says '2' but job.sh:2 set '4'")),
+        qPrintable(joined(result.notes)));
+    QVERIFY2(hasNote(result,
+                 QStringLiteral("accelerate.yaml:4: slurm.gpus_per_node: this file says '2' but job.sh:3 set '4'")),
+        qPrintable(joined(result.notes)));
+    QVERIFY2(hasNote(result,
+                 QStringLiteral("accelerate.yaml:2: training.precision: this file says 'fp16' but train.yaml:2 set "
+                                "'bf16'; keeping 'bf16'")),
+        qPrintable(joined(result.notes)));
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Generate -> import -> generate gives the same three files.
 
@@ -578,6 +605,9 @@ void TestImporters::accelerate_data()
     QTest::newRow("multi gpu") << QStringLiteral("cases/multi-gpu.yaml")
                                << QStringLiteral("nodes=1;gpus=4;precision=fp16") << QString()
                                << QStringLiteral("MULTI_GPU (DDP)");
+    QTest::newRow("fsdp without fsdp_config")
+        << QStringLiteral("cases/not-divisible.yaml") << QStringLiteral("strategy=FULL_SHARD") << QString()
+        << QStringLiteral("accelerate.yaml:1: no fsdp_config settings: TuneDeck writes its FSDP1 defaults");
     QTest::newRow("not divisible") << QStringLiteral("cases/not-divisible.yaml") << QStringLiteral("nodes=3;gpus=4")
                                    << QString() << QStringLiteral("num_processes 10 does not divide over 3 machines");
     QTest::newRow("unknown keys kept")
