@@ -1,6 +1,5 @@
 #pragma once
 
-#include "core/telemetry/linesplitter.h"
 #include "core/telemetry/parseissues.h"
 #include "core/util/coreonly.h"
 
@@ -67,9 +66,14 @@ private:
     void line(const char* b, const char* e, qint64 lineNumber);
     void header(const char* b, const char* e);
     bool dataRow(const char* b, const char* e);
+    const char* simpleRow(const char* p, const char* bufEnd, int& date, int& timeOfDay, int& gpu);
+    const char* simdRow(const char* p, const char* bufEnd, int& date, int& timeOfDay, int& gpu);
+    bool commitRow(int date, int timeOfDay, int gpu, int valueCount);
+    void carriedLine();
     QByteArray formatStamp(int date, int time) const;
 
-    LineSplitter m_splitter;
+    QByteArray m_carry; // a partial last line, until its '\n' arrives
+    qint64 m_lineNumber = 0;
     DmonSink* m_sink = nullptr;
 
     // Current column map.
@@ -80,6 +84,7 @@ private:
     std::vector<float> m_values;
     bool m_hasDate = false;
     bool m_hasTime = false;
+    bool m_simpleLayout = false;
 
     // Summary.
     QByteArrayList m_allValueNames;

@@ -75,7 +75,8 @@ public:
 
     // The decimated view the charts use.
     QList<ViewColumn> view(int series, qint64 t0, qint64 t1, int pixelColumns) const;
-    // The same computed from every raw sample: the reference for tests and the benchmark's baseline.
+    // The same computed by reading every raw sample of the window (no pyramid): the reference for tests and
+    // the benchmark's baseline.
     QList<ViewColumn> viewFromRaw(int series, qint64 t0, qint64 t1, int pixelColumns) const;
 
     struct Stats
@@ -95,6 +96,8 @@ private:
     struct Series;
     qsizetype lowerBound(const Axis& axis, qint64 rawTime) const;
     std::pair<float, float> minMax(const Series& s, qsizetype i0, qsizetype i1) const;
+    qsizetype boundary(const Axis& axis, qint64 rawTime, qsizetype guess, qsizetype from, qsizetype to) const;
+    QList<ViewColumn> decimate(int series, qint64 t0, qint64 t1, int pixelColumns, bool pyramid) const;
     static void push(Series& s, float value);
 
     std::vector<std::unique_ptr<Axis>> m_axes;
