@@ -5,6 +5,7 @@
 #include "core/telemetry/wallclock.h"
 #include "testsupport.h"
 
+#include <QRandomGenerator>
 #include <QTest>
 
 #include <cmath>
@@ -194,6 +195,58 @@ private Q_SLOTS:
         QCOMPARE(r.mean(0, "sm").value_or(-1), 60.0);
         QCOMPARE(r.mean(0, "fb").value_or(-1), 2000.0);
         QCOMPARE(r.mean(0, "pwr").value_or(-1), 300.0);
+    }
+
+    void fastPathsAgreeWithPlainSplitting()
+    {
+        // Enough rows for the 128-byte SIMD row scanner, with every width from 1 to 8 digits, "-", and rows that
+        // must fall back (N/A, ^C, a decimal): each row is checked against whitespace splitting.
+        QRandomGenerator rng(11);
+        QByteArray text
+            = "#Date       Time        gpu    pwr  gtemp  mtemp     sm    mem    enc    dec    jpg    ofa   mclk"
+              "   pclk  rxpci  txpci \n#YYYYMMDD   HH:MM:SS    Idx      W      C      C      %      %      %      %"
+              "      %      %    MHz    MHz   MB/s   MB/s \n";
+        QList<QByteArrayList> expected;
+        for (int i = 0; i < 3000; ++i) {
+            QByteArrayList fields { "20240917", QByteArray("23:59:") + QByteArray::number(10 + i % 50),
+                QByteArray::number(i % 16) };
+            for (int c = 0; c < 13; ++c) {
+                const int kind = int(rng.bounded(20));
+                if (kind == 0)
+                    fields << "-";
+                else
+                    fields << QByteArray::number(rng.bounded(quint32(1) << (kind + 3)));
+            }
+            if (i % 97 == 5)
+                fields[5] = "N/A";
+            if (i % 89 == 7)
+                fields[9] = "12.5";
+            QByteArrayList printed = fields;
+            if (i % 83 == 3)
+                printed.insert(8, "^C"); // debris as its own token, as an interactive stop leaves it
+            const QByteArray line = " " + printed.join(QByteArray(rng.bounded(1, 4), ' ')) + " ";
+            text += line + "\n";
+            expected << fields;
+        }
+        DmonReader r;
+        Collect sink;
+        r.setSink(&sink);
+        for (qsizetype pos = 0; pos < text.size(); pos += 4096)
+            r.feed(QByteArrayView(text).sliced(pos, std::min<qsizetype>(4096, text.size() - pos)));
+        r.finish();
+        QCOMPARE(r.skipped(), 0);
+        QCOMPARE(sink.rows.size(), expected.size());
+        for (qsizetype i = 0; i < expected.size(); ++i) {
+            QCOMPARE(sink.gpus[i], expected[i][2].toInt());
+            for (int c = 0; c < 13; ++c) {
+                const QByteArray& f = expected[i][3 + c];
+                const float v = sink.rows[i][c];
+                if (f == "-" || f == "N/A")
+                    QVERIFY2(std::isnan(v), qPrintable(QString::number(i)));
+                else
+                    QCOMPARE(v, f.toFloat());
+            }
+        }
     }
 
     void intoTheStore()
