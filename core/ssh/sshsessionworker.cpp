@@ -1207,8 +1207,15 @@ void SshSessionWorker::runSftp(const SshRequest& request)
                 if (result.error.isEmpty() && !closed)
                     result.error = u"cannot write " % tempPath % u": " % sftpErrorText(sftp, s);
                 const QByteArray target = finalPath.toUtf8();
-                if (result.error.isEmpty() && sftp_rename(sftp, temp.constData(), target.constData()) != 0)
-                    result.error = u"cannot rename " % tempPath % u" to " % finalPath % u": " % sftpErrorText(sftp, s);
+                if (result.error.isEmpty() && sftp_rename(sftp, temp.constData(), target.constData()) != 0) {
+                    // SFTP v3 rename refuses an existing target and libssh 0.10 has no posix-rename call:
+                    // replace by unlink + rename (readers may briefly see no file, never half a file).
+                    SshHandles::SftpAttributes existing(sftp_stat(sftp, target.constData()));
+                    if (!existing || sftp_unlink(sftp, target.constData()) != 0
+                        || sftp_rename(sftp, temp.constData(), target.constData()) != 0)
+                        result.error
+                            = u"cannot rename " % tempPath % u" to " % finalPath % u": " % sftpErrorText(sftp, s);
+                }
                 if (!result.error.isEmpty()) {
                     sftp_unlink(sftp, temp.constData());
                     break;

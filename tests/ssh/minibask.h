@@ -178,6 +178,8 @@ public:
         for (auto& link : m_links)
             link->frozen = true;
     }
+    // While set, new connections are reset at once: with cut() or freeze(), a network outage.
+    void refuseNew(bool refuse) { m_refuse = refuse; }
     void cut()
     {
         for (auto& link : m_links) {
@@ -199,6 +201,11 @@ private:
     void accept()
     {
         while (QTcpSocket* socket = m_server.nextPendingConnection()) {
+            if (m_refuse) {
+                socket->abort();
+                socket->deleteLater();
+                continue;
+            }
             ++m_accepted;
             auto link = std::make_shared<Link>();
             link->client.reset(socket);
@@ -233,6 +240,7 @@ private:
     QTcpServer m_server;
     std::vector<std::shared_ptr<Link>> m_links;
     int m_accepted = 0;
+    bool m_refuse = false;
 };
 
 // Waits until the connection reaches `state` (or Failed), up to timeoutMs. Returns the final state.
