@@ -257,7 +257,8 @@ const char* DmonReader::simdRow(const char* p, const char* bufEnd, int& date, in
     __extension__ typedef unsigned __int128 u128; // GCC and Clang; the SSE2 path is x86-64 only
     const u128 sep = (((u128(blankHi | nlHi) << 64) | u128(blankLo | nlLo)) | (~u128(0) << rowLength));
     u128 starts = ~sep & ((sep << 1) | 1);
-    const auto isSep = [sep](int i) { return (quint64(sep >> i) & 1) != 0; };
+    // A token ends at a blank or at the newline; reading the byte is cheaper than shifting the 128-bit mask.
+    const auto isSep = [p](int i) { return p[i] == ' ' || p[i] == '\n'; };
     const auto next = [&starts]() {
         const quint64 lo = quint64(starts);
         const int at = lo ? int(qCountTrailingZeroBits(lo)) : 64 + int(qCountTrailingZeroBits(quint64(starts >> 64)));
@@ -487,10 +488,15 @@ bool DmonReader::commitRow(int date, int timeOfDay, int gpu, int vi)
     // Time axis.
     qint64 timeMs = WallClock::Missing;
     if (date >= 0) {
-        const int y = date / 10000, m = (date / 100) % 100, d = date % 100;
-        if (m < 1 || m > 12 || d < 1 || d > 31)
-            return false;
-        timeMs = WallClock::daysFromCivil(y, unsigned(m), unsigned(d)) * 86400000;
+        // Every GPU of every sample of a day repeats the date: convert it once.
+        if (date != m_cachedDate) {
+            const int y = date / 10000, m = (date / 100) % 100, d = date % 100;
+            if (m < 1 || m > 12 || d < 1 || d > 31)
+                return false;
+            m_cachedDate = date;
+            m_cachedDayMs = WallClock::daysFromCivil(y, unsigned(m), unsigned(d)) * 86400000;
+        }
+        timeMs = m_cachedDayMs;
         if (timeOfDay >= 0)
             timeMs += qint64(timeOfDay) * 1000;
     } else if (timeOfDay >= 0) {
@@ -521,12 +527,13 @@ bool DmonReader::commitRow(int date, int timeOfDay, int gpu, int vi)
         sums.count.resize(size_t(m_allValueNames.size()), 0);
     }
     const int* slots = m_slotOfValue.data();
+    double* sum = sums.sum.data();
+    qint64* count = sums.count.data();
     for (int i = 0; i < vi; ++i) {
         const float v = values[i];
-        if (v == v) { // not NaN
-            sums.sum[size_t(slots[i])] += v;
-            ++sums.count[size_t(slots[i])];
-        }
+        const bool present = v == v; // NaN is "-" or "N/A"
+        sum[slots[i]] += present ? double(v) : 0.0;
+        count[slots[i]] += present;
     }
     if (m_sink)
         m_sink->dmonRow(gpu, timeMs, m_sample, values, vi);

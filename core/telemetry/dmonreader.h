@@ -102,6 +102,8 @@ private:
 
     // Time reconstruction.
     qint64 m_dayOffsetMs = 0;
+    int m_cachedDate = -1;
+    qint64 m_cachedDayMs = 0;
     int m_prevTimeOfDay = -1;
     int m_prevGpu = std::numeric_limits<int>::max();
     qint64 m_sample = -1;

@@ -41,12 +41,13 @@ struct MetricStore::Series
     int axis = 0;
     SeriesKey key;
     ChunkedArray<float> values;
-    struct Level
+    struct MinMax
     {
-        ChunkedArray<float, 10> min;
-        ChunkedArray<float, 10> max;
+        float min;
+        float max;
     };
-    std::vector<Level> levels; // levels[k] covers 16^(k+1) samples per bucket
+    // levels[k] holds min/max of 8^(k+1) samples per bucket; min and max side by side, one cache line read.
+    std::vector<ChunkedArray<MinMax, 10>> levels;
 };
 
 MetricStore::MetricStore() = default;
@@ -115,15 +116,13 @@ void MetricStore::push(Series& s, float value)
     if ((idx & FanOutMask) == 0) {
         if (s.levels.empty())
             s.levels.emplace_back();
-        s.levels[0].min.append(Inf);
-        s.levels[0].max.append(-Inf);
+        s.levels[0].append({ Inf, -Inf });
     }
     if (value == value) { // NaN (missing) never enters min/max
         const qsizetype b = idx >> FanOutBits;
-        float& mn = s.levels[0].min[b];
-        float& mx = s.levels[0].max[b];
-        mn = std::min(mn, value);
-        mx = std::max(mx, value);
+        Series::MinMax& m = s.levels[0][b];
+        m.min = std::min(m.min, value);
+        m.max = std::max(m.max, value);
     }
     // Fold each bucket into its parent once it is complete (once per 8 samples, once per 64, ...).
     const qsizetype n = idx + 1;
@@ -134,14 +133,13 @@ void MetricStore::push(Series& s, float value)
         const qsizetype child = (n >> childBits) - 1;
         if (s.levels.size() <= level)
             s.levels.emplace_back();
-        Series::Level& up = s.levels[level];
-        if ((child & FanOutMask) == 0) {
-            up.min.append(Inf);
-            up.max.append(-Inf);
-        }
+        auto& up = s.levels[level];
+        if ((child & FanOutMask) == 0)
+            up.append({ Inf, -Inf });
         const qsizetype parent = child >> FanOutBits;
-        up.min[parent] = std::min(up.min[parent], s.levels[level - 1].min[child]);
-        up.max[parent] = std::max(up.max[parent], s.levels[level - 1].max[child]);
+        const Series::MinMax c = s.levels[level - 1][child];
+        up[parent].min = std::min(up[parent].min, c.min);
+        up[parent].max = std::max(up[parent].max, c.max);
     }
 }
 
@@ -193,44 +191,51 @@ std::pair<float, float> MetricStore::minMax(const Series& s, qsizetype lo, qsize
 {
     // Climb the pyramid from both ends: at each level take the up to 7 unaligned entries on either side,
     // then continue one level up with 8 times fewer, until what is left is short enough to read directly.
-    // std::min(m, NaN) and std::max(m, NaN) return m: missing samples drop out without a test.
+    // A group of 8 never straddles a storage block, so each side is one address computation and a short
+    // contiguous loop. std::min(m, NaN) and std::max(m, NaN) return m: missing samples drop out by themselves.
     float mn = Inf, mx = -Inf;
     constexpr qsizetype Direct = 2 * (FanOutMask + 1);
-    if (hi - lo < Direct || s.levels.empty()) {
-        for (; lo < hi; ++lo) {
-            mn = std::min(mn, s.values[lo]);
-            mx = std::max(mx, s.values[lo]);
+    const auto raw = [&mn, &mx](const float* v, qsizetype n) {
+        for (qsizetype i = 0; i < n; ++i) {
+            mn = std::min(mn, v[i]);
+            mx = std::max(mx, v[i]);
         }
+    };
+    const auto pairs = [&mn, &mx](const Series::MinMax* v, qsizetype n) {
+        for (qsizetype i = 0; i < n; ++i) {
+            mn = std::min(mn, v[i].min);
+            mx = std::max(mx, v[i].max);
+        }
+    };
+    if (hi - lo < Direct || s.levels.empty()) {
+        for (; lo < hi; ++lo)
+            raw(&s.values[lo], 1);
         return { mn, mx };
     }
-    for (; lo & FanOutMask; ++lo) {
-        mn = std::min(mn, s.values[lo]);
-        mx = std::max(mx, s.values[lo]);
+    if (const qsizetype head = (FanOutMask + 1 - (lo & FanOutMask)) & FanOutMask) {
+        raw(&s.values[lo], head);
+        lo += head;
     }
-    while (hi & FanOutMask) {
-        --hi;
-        mn = std::min(mn, s.values[hi]);
-        mx = std::max(mx, s.values[hi]);
+    if (const qsizetype tail = hi & FanOutMask) {
+        hi -= tail;
+        raw(&s.values[hi], tail);
     }
     lo >>= FanOutBits;
     hi >>= FanOutBits;
     for (size_t level = 0; lo < hi; ++level) {
-        const Series::Level& l = s.levels[level];
+        const auto& l = s.levels[level];
         if (hi - lo < Direct || level + 1 >= s.levels.size()) {
-            for (; lo < hi; ++lo) {
-                mn = std::min(mn, l.min[lo]);
-                mx = std::max(mx, l.max[lo]);
-            }
+            for (; lo < hi; ++lo)
+                pairs(&l[lo], 1);
             break;
         }
-        for (; lo & FanOutMask; ++lo) {
-            mn = std::min(mn, l.min[lo]);
-            mx = std::max(mx, l.max[lo]);
+        if (const qsizetype head = (FanOutMask + 1 - (lo & FanOutMask)) & FanOutMask) {
+            pairs(&l[lo], head);
+            lo += head;
         }
-        while (hi & FanOutMask) {
-            --hi;
-            mn = std::min(mn, l.min[hi]);
-            mx = std::max(mx, l.max[hi]);
+        if (const qsizetype tail = hi & FanOutMask) {
+            hi -= tail;
+            pairs(&l[hi], tail);
         }
         lo >>= FanOutBits;
         hi >>= FanOutBits;
@@ -304,10 +309,8 @@ QList<ViewColumn> MetricStore::decimate(int series, qint64 t0, qint64 t1, int pi
         const qsizetype i = std::clamp<qsizetype>(first + qsizetype(double(ct - t0) * samplesPerMs), first, last - 1);
         __builtin_prefetch(&a.times[i]);
         __builtin_prefetch(&s.values[i]);
-        if (pyramid && !s.levels.empty() && (i >> FanOutBits) < s.levels[0].min.size()) {
-            __builtin_prefetch(&s.levels[0].min[i >> FanOutBits]);
-            __builtin_prefetch(&s.levels[0].max[i >> FanOutBits]);
-        }
+        if (pyramid && !s.levels.empty() && (i >> FanOutBits) < s.levels[0].size())
+            __builtin_prefetch(&s.levels[0][i >> FanOutBits]);
     };
     for (int c = 0; c < pixelColumns && i0 < last; ++c) {
         if (c + 3 <= pixelColumns)
@@ -380,9 +383,9 @@ size_t MetricStore::memoryBytes() const
     for (const auto& a : m_axes)
         bytes += sizeof(Axis) + a->times.memoryBytes();
     for (const auto& s : m_series) {
-        bytes += sizeof(Series) + s->values.memoryBytes() + s->levels.capacity() * sizeof(Series::Level);
+        bytes += sizeof(Series) + s->values.memoryBytes() + s->levels.capacity() * sizeof(s->levels[0]);
         for (const auto& l : s->levels)
-            bytes += l.min.memoryBytes() + l.max.memoryBytes();
+            bytes += l.memoryBytes();
     }
     return bytes;
 }

@@ -27,14 +27,13 @@ fi
 BYTES=$(stat -c %s "$FILE")
 cat "$FILE" >/dev/null # into the page cache for every contender alike
 
-# CPU seconds (user+sys) of a child process, its stdout discarded or printed.
+# CPU seconds (user+sys) of a command, then its output. GNU time measures the exec'd program only (a Python
+# wrapper's RUSAGE_CHILDREN would also charge the fork before exec to it).
 cpu() {
-    /usr/bin/python3 - "$@" <<'PY'
-import resource, subprocess, sys
-out = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, check=True).stdout.decode().strip()
-r = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(f"{r.ru_utime + r.ru_stime:.3f} {out}")
-PY
+    local out
+    out=$(/usr/bin/time -f "%U %S" -o /tmp/tunedeck-bench-time.$$ "$@")
+    echo "$(awk '{ printf "%.3f", $1 + $2 }' /tmp/tunedeck-bench-time.$$) $out"
+    rm -f /tmp/tunedeck-bench-time.$$
 }
 
 best() { sort -n | head -1; }
