@@ -19,5 +19,9 @@ std::span<const Command> commands();
 int runRender(const QStringList& arguments);
 int runImport(const QStringList& arguments);
 int runInspect(const QStringList& arguments);
+int runConnect(const QStringList& arguments);
+int runSubmit(const QStringList& arguments);
+int runJobs(const QStringList& arguments);
+int runCancel(const QStringList& arguments);
 
 } // namespace TuneDeck::Cli

@@ -45,6 +45,8 @@ public:
     QList<JobStatus> jobs() const;
     std::optional<JobStatus> job(const QString& jobId) const;
     bool allTerminal() const;
+    // True while a query or a log read is waiting for its answer.
+    bool busy() const { return m_queueRequest != 0 || m_accountingRequest != 0 || !m_tailRequests.empty(); }
 
     // Starts the cycle timer (the first cycle runs at once).
     void start();
