@@ -19,7 +19,7 @@ public:
     void append(const T& value)
     {
         if ((m_size & (BlockSize - 1)) == 0)
-            m_blocks.push_back(std::make_unique<T[]>(size_t(BlockSize)));
+            m_blocks.push_back(std::make_unique_for_overwrite<T[]>(size_t(BlockSize))); // no zeroing: written next
         m_blocks.back()[size_t(m_size & (BlockSize - 1))] = value;
         ++m_size;
     }

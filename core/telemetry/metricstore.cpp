@@ -301,22 +301,25 @@ QList<ViewColumn> MetricStore::decimate(int series, qint64 t0, qint64 t1, int pi
         return out;
     out.reserve(std::min<qsizetype>(pixelColumns, last - first));
     const double samplesPerMs = double(last - first) / double(t1 - t0);
+    const double samplesPerColumn = double(last - first) / pixelColumns;
     qsizetype i0 = first;
     // A wide window touches a few cache lines per column far apart from the previous column's: fetch the
     // ones two columns ahead while this one is computed (about halves a 3M-sample view on the test VM).
     const auto prefetch = [&](int column) {
-        const qint64 ct = t0 + (t1 - t0) * column / pixelColumns;
-        const qsizetype i = std::clamp<qsizetype>(first + qsizetype(double(ct - t0) * samplesPerMs), first, last - 1);
+        const qsizetype i
+            = std::clamp<qsizetype>(first + qsizetype(double(column) * samplesPerColumn), first, last - 1);
         __builtin_prefetch(&a.times[i]);
         __builtin_prefetch(&s.values[i]);
         if (pyramid && !s.levels.empty() && (i >> FanOutBits) < s.levels[0].size())
             __builtin_prefetch(&s.levels[0][i >> FanOutBits]);
     };
+    qint64 ct1 = t0;
     for (int c = 0; c < pixelColumns && i0 < last; ++c) {
         if (c + 3 <= pixelColumns)
             prefetch(c + 3);
-        const qint64 ct0 = t0 + (t1 - t0) * c / pixelColumns;
-        const qint64 ct1 = t0 + (t1 - t0) * (c + 1) / pixelColumns;
+        // One 64-bit division per column: the previous column's end is this one's start.
+        const qint64 ct0 = ct1;
+        ct1 = t0 + (t1 - t0) * (c + 1) / pixelColumns;
         const qsizetype guess = first + qsizetype(double(ct1 - t0) * samplesPerMs);
         const qsizetype i1 = c + 1 == pixelColumns ? last : boundary(a, ct1 - offset, guess, i0, last);
         if (i0 < i1) {

@@ -238,7 +238,7 @@ int view()
     for (const auto& w : windows) {
         double fast = 1e9, slow = 1e9;
         QList<ViewColumn> a, b;
-        for (int round = 0; round < 5; ++round) {
+        for (int round = 0; round < 15; ++round) {
             timer.restart();
             a = store.view(s, w[0], w[1], Columns);
             fast = std::min(fast, double(timer.nsecsElapsed()) / 1e6);
