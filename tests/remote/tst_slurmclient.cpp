@@ -286,6 +286,59 @@ private Q_SLOTS:
         QCOMPARE(queries.front().at(0).toString(), QStringLiteral("sacct"));
     }
 
+    // Issue 4: killing the TCP connection mid-session is detected within one keepalive window and
+    // recovered without losing job state.
+    void trackingSurvivesADroppedConnection()
+    {
+        TcpProxy proxy(m_cluster.host(), m_cluster.keyOnlyPort());
+        const QString knownHosts = m_tmp.filePath(QStringLiteral("proxy_known_hosts"));
+        writeFile(knownHosts,
+            readFile(m_cluster.value("MINIBASK_KNOWN_HOSTS"))
+                .replace(QByteArray("[127.0.0.1]:" + QByteArray::number(m_cluster.keyOnlyPort())),
+                    QByteArray("[127.0.0.1]:" + QByteArray::number(proxy.port()))));
+        SshConnectionOptions options = m_cluster.options(proxy.port(), knownHosts);
+        options.keepaliveInterval = std::chrono::milliseconds(1000);
+        options.reconnectInitialDelay = std::chrono::milliseconds(300);
+        SshConnection connection(options);
+        SlurmClient client(&connection);
+        connection.open();
+        QCOMPARE(waitForState(connection, SshState::Connected), SshState::Connected);
+
+        const QString jobId = sbatchWrap(QStringLiteral("survives-a-drop"), {}, QStringLiteral("sleep 20"));
+        QVERIFY(SlurmClient::isValidJobId(jobId));
+        JobTracker tracker(&client);
+        JobTrackerIntervals intervals;
+        intervals.running = std::chrono::milliseconds(1000);
+        intervals.pending = std::chrono::milliseconds(1000);
+        intervals.accountingRetry = std::chrono::milliseconds(1000);
+        intervals.maxBackoff = std::chrono::milliseconds(4000);
+        tracker.setIntervals(intervals);
+        JobStatus initial;
+        initial.jobId = jobId;
+        tracker.track(initial);
+        QList<JobPhase> phases;
+        connect(&tracker, &JobTracker::jobChanged, this, [&phases](const JobStatus& s) {
+            if (phases.isEmpty() || phases.back() != s.phase)
+                phases.append(s.phase);
+        });
+        tracker.start();
+        QTRY_COMPARE_WITH_TIMEOUT(tracker.job(jobId)->phase, JobPhase::Running, 30000);
+
+        QElapsedTimer clock;
+        clock.start();
+        proxy.freeze();
+        QCOMPARE(waitForState(connection, SshState::Reconnecting, 10000), SshState::Reconnecting);
+        QVERIFY(clock.elapsed() <= options.deadAfter().count() + 1000);
+        QCOMPARE(waitForState(connection, SshState::Connected, 20000), SshState::Connected);
+        QCOMPARE(tracker.job(jobId)->phase, JobPhase::Running); // nothing was lost or guessed meanwhile
+
+        QVERIFY(QTest::qWaitFor([&tracker]() { return tracker.allTerminal(); }, 120000));
+        QCOMPARE(tracker.job(jobId)->phase, JobPhase::Completed);
+        QCOMPARE(phases.back(), JobPhase::Completed);
+        QVERIFY(!phases.contains(JobPhase::FinalStateUnknown));
+        QCOMPARE(connection.reconnectCount(), 1);
+    }
+
     void walkthroughJobCompletes()
     {
         // The walkthrough's job (4 nodes x 4 GPUs) as TuneDeck generates it, on the stand-ins.
