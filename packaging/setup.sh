@@ -30,18 +30,15 @@ install_packages
 build
 [ "$mode" = "--build" ] && exit 0
 
-# The demo cluster: a real Slurm and an OpenSSH login node asking for a key and a one-time code.
+# The demo cluster: a real Slurm and an OpenSSH login node asking for a key and a one-time code,
+# with an ~/.ssh/config alias, a cluster profile and a job spec for it.
 tests/cluster/minibask up
-eval "$(tests/cluster/minibask env)"
+packaging/demo-cluster.sh
 tunedeck=build/release/app/tunedeck
-echo
-echo "TuneDeck $("$tunedeck" --version | cut -d' ' -f2) is built; the demo cluster is up (tests/cluster/minibask status)."
-echo "Try the walkthrough's job against it:"
-echo "  $tunedeck render --profile-file ${MINIBASK_PROFILE:-<demo profile>} --account $MINIBASK_ACCOUNT --project-path $MINIBASK_PROJECT_DIR --out /tmp/demo-job"
-echo "  cat /tmp/demo-job/job.sbatch"
+echo "(tunedeck is $PWD/$tunedeck; the commands above use that binary)"
 if [ -n "${DISPLAY:-}" ]; then
     exec "$tunedeck"
 else
-    echo "No DISPLAY: starting TuneDeck on a virtual display (xvfb-run); use the CLI above meanwhile."
+    echo "No DISPLAY: starting the TuneDeck window on a virtual display (xvfb-run); use the CLI meanwhile."
     exec xvfb-run -a "$tunedeck"
 fi
