@@ -154,6 +154,25 @@ private Q_SLOTS:
         QCOMPARE(r.firstTimestamp(), QByteArray("23:59:58"));
     }
 
+    void dateOnlyAndDateTime()
+    {
+        DmonReader d;
+        Collect sink;
+        d.setSink(&sink);
+        d.feed("#Date       gpu   pwr\n#YYYYMMDD   Idx     W\n 20240917     0    61\n 20240918     0    62\n");
+        d.finish();
+        QCOMPARE(d.rows(), 2);
+        QCOMPARE(sink.times[1], WallClock::daysFromCivil(2024, 9, 18) * 86400000);
+        QCOMPARE(d.lastTimestamp(), QByteArray("20240918"));
+        // -o DT prints the same layout as -o TD (FORMATS.md §1).
+        DmonReader dt;
+        dt.feed("#Date       Time        gpu   pwr\n#YYYYMMDD   HH:MM:SS    Idx     W\n"
+                " 20240917   23:59:59      0    61\n 20240918   00:00:00      0    62\n");
+        dt.finish();
+        QCOMPARE(dt.rows(), 2);
+        QCOMPARE(dt.firstTimestamp(), QByteArray("20240917 23:59:59"));
+    }
+
     void debrisAndBrokenLines()
     {
         const QByteArray text = "junk before header\n"

@@ -242,6 +242,22 @@ private Q_SLOTS:
         QCOMPARE(r.lastProgress()->remainingSeconds.value_or(-1), 35 * 3600 + 43 * 60 + 37);
     }
 
+    void gluedToTheNextLogLine()
+    {
+        // tqdm never ends its line: the next logger line starts right after ']'.
+        const QByteArray text
+            = "***** Running training *****\n  Total optimization steps = 21\n"
+              " 14%|\xe2\x96\x88\xe2\x96\x8d        | 3/21 [2:28:37<14:48:50, 2962.79s/it][INFO|trainer.py:3705] "
+              "2024-09-18 02:00:00,000 >> Saving model checkpoint to saves/checkpoint-3\n"
+              " 19%|\xe2\x96\x88\xe2\x96\x89        | 4/21 [3:10:00<13:00:00,  0.50it/s]{'loss': 1.5, 'epoch': 0.57}\n";
+        const TrainerLogReader r = read(text);
+        QCOMPARE(r.progress().size(), 2);
+        QCOMPARE(r.lastProgress()->step, 4);
+        QCOMPARE(r.lastProgress()->secondsPerStep.value_or(-1), 2.0);
+        QCOMPARE(r.losses().size(), 1);
+        QCOMPARE(r.losses().first().step.value_or(-1), 4);
+    }
+
     void unclosedDictIsCounted()
     {
         const TrainerLogReader r = read("{'loss': 1.0, 'epoch'\n");

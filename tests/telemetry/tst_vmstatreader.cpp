@@ -134,6 +134,27 @@ private Q_SLOTS:
         QCOMPARE(r.mean("us").value_or(-1), 5.0);
     }
 
+    void wideProcps4()
+    {
+        // `vmstat -w` from procps-ng 4 (vmstat.c's wide format strings): wider columns, same names.
+        const QByteArray text
+            = "--procs-- -----------------------memory---------------------- ---swap-- -----io---- -system-- "
+              "----------cpu----------\n"
+              " r  b         swpd         free         buff        cache   si   so    bi    bo   in   cs  us  sy  "
+              "id  wa  st  gu\n"
+              " 1  0            0     11151708        61044      1767400    0    0   499    74 1401    2   1   0  "
+              "99   0   0   0\n"
+              " 3  0            0     11151000        61044      1767400    0    0     0     0 1500  900  10   2  "
+              "88   0   0   0\n";
+        VmstatReader r;
+        r.feed(text);
+        r.finish();
+        QCOMPARE(r.columns().size(), 18);
+        QCOMPARE(r.rows(), 2);
+        QCOMPARE(r.mean("us").value_or(-1), 10.0);
+        QCOMPARE(r.mean("free").value_or(-1), 11151000.0);
+    }
+
     void headerless()
     {
         VmstatReader r;
