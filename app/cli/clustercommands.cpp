@@ -433,8 +433,19 @@ int runJobs(const QStringList& arguments)
         });
         if (watch) {
             tracker.start();
+            const SshConnection* connection = session.connection();
             waitUntil(
-                [&tracker]() { return tracker.allTerminal() && !tracker.busy(); }, std::numeric_limits<int>::max());
+                [&tracker, connection]() {
+                    // Stop when everything ended, or when the login is gone for good (refused, not reconnected).
+                    const bool gone
+                        = connection->state() == SshState::Failed || connection->state() == SshState::Disconnected;
+                    return (tracker.allTerminal() && !tracker.busy()) || gone;
+                },
+                std::numeric_limits<int>::max());
+            if (session.connection()->state() != SshState::Connected) {
+                err << "tunedeck jobs: " << cluster << ": " << session.connection()->stateMessage() << '\n';
+                exitCode = Failure;
+            }
         } else {
             tracker.pollNow();
             waitUntil([&cycles, &tracker]() { return cycles > 0 && !tracker.busy(); }, 120000);

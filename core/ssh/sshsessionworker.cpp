@@ -110,6 +110,7 @@ void SshSessionWorker::open()
     m_everConnected = false;
     m_loginNeededHuman = false;
     m_reconnectAttempt = 0;
+    m_closed = false;
     startSession();
 }
 
@@ -119,6 +120,7 @@ void SshSessionWorker::close()
     failAll(QStringLiteral("the connection was closed"), false, true);
     teardownSession();
     m_phase = Phase::Idle;
+    m_closed = true;
     setState(SshState::Disconnected, QStringLiteral("closed"));
 }
 
@@ -491,6 +493,7 @@ void SshSessionWorker::answer(SshPromptAnswer reply)
         if (!reply.accepted) {
             failAll(QStringLiteral("not connected"), true, true);
             m_phase = Phase::Idle;
+            m_closed = true;
             setState(SshState::Disconnected, QStringLiteral("not reconnected"));
             return;
         }
@@ -789,6 +792,7 @@ void SshSessionWorker::connectionLost(const QString& reason)
     if (!m_options.autoReconnect) {
         failAll(u"connection lost: " % reason, true, true);
         m_phase = Phase::Idle;
+        m_closed = true;
         setState(SshState::Disconnected, reason);
         return;
     }
@@ -804,15 +808,13 @@ void SshSessionWorker::scheduleReconnect()
     const double capped = std::min(base, double(m_options.reconnectMaxDelay.count()));
     const double jitter = 0.75 + 0.5 * QRandomGenerator::global()->generateDouble(); // +-25%
     ++m_reconnectAttempt;
-    // A reconnect after a drop must not turn into a first-contact prompt: keep m_everConnected.
-    const bool everConnected = m_everConnected;
     m_reconnectTimer.start(int(capped * jitter));
-    m_everConnected = everConnected;
 }
 
 void SshSessionWorker::enqueue(const SshRequest& request)
 {
-    if (m_phase == Phase::Failed) {
+    // Before open() requests wait for the login; after close() or a declined reconnect nothing will run them.
+    if (m_phase == Phase::Failed || (m_phase == Phase::Idle && m_closed)) {
         m_queue.push_back(request);
         failAll(u"not connected: " % sshStateName(m_state), false, true);
         return;
@@ -1131,6 +1133,9 @@ void SshSessionWorker::runSftp(const SshRequest& request)
                     inFlight.pop_front();
                     chunk.resize(size);
                     const int n = sftp_async_read(file.get(), chunk.data(), uint32_t(size), uint32_t(id));
+                    // Progress, not the whole call, is what the watchdog times: a big backlog on a slow
+                    // link may take longer than the dead-link window.
+                    m_watchdog->blockingSinceMs = QDateTime::currentMSecsSinceEpoch();
                     if (n < 0) {
                         if (result.error.isEmpty())
                             result.error = sftpErrorText(sftp, s);
@@ -1202,6 +1207,7 @@ void SshSessionWorker::runSftp(const SshRequest& request)
                         break;
                     }
                     written += n;
+                    m_watchdog->blockingSinceMs = QDateTime::currentMSecsSinceEpoch();
                 }
                 const bool closed = sftp_close(file.release()) == 0;
                 if (result.error.isEmpty() && !closed)

@@ -29,7 +29,8 @@ namespace TuneDeck {
 struct SshWatchdogState
 {
     std::atomic<int> fd { -1 };
-    std::atomic<qint64> blockingSinceMs { 0 }; // QDateTime::currentMSecsSinceEpoch(); 0: not blocking
+    // When the blocking call started or last made progress (QDateTime::currentMSecsSinceEpoch()); 0: none.
+    std::atomic<qint64> blockingSinceMs { 0 };
 };
 
 struct SshRequest
@@ -168,6 +169,7 @@ private:
     std::map<QString, SshHandles::Key> m_privateKeys;
     bool m_loginNeededHuman = false; // a code or password was typed: reconnects must ask first
     bool m_everConnected = false;
+    bool m_closed = false; // closed by the caller or not reconnected: new requests fail at once
     int m_reconnectAttempt = 0;
 
     quint64 m_promptCounter = 0;

@@ -177,6 +177,13 @@ private Q_SLOTS:
                     % QString::fromUtf8(r.standardError)));
             QCOMPARE(r.standardOutput, QByteArray::number(i) + '\n');
         }
+
+        // After close() nothing will run a request: it fails at once instead of waiting forever.
+        connection.close();
+        QCOMPARE(waitForState(connection, SshState::Disconnected), SshState::Disconnected);
+        const SshCommandResult late = results.command(connection.runCommand(QStringLiteral("true")), 5000);
+        QVERIFY(!late.started);
+        QVERIFY2(late.error.contains(u"not connected"), qPrintable(late.error));
     }
 
     void adversarialValuesArriveUnchanged_data()
