@@ -260,7 +260,10 @@ SshConfigResult resolveSshConfigFile(const QString& path, const QString& alias, 
         text = QString::fromUtf8(file.readAll());
     SshConfigContext withName = context;
     withName.fileName = path;
-    return resolveSshConfig(text, alias, withName);
+    SshConfigResult result = resolveSshConfig(text, alias, withName);
+    if (file.isOpen())
+        result.configFile = path;
+    return result;
 }
 
 SshConfigContext currentSshConfigContext()

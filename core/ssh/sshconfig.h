@@ -23,6 +23,7 @@ struct SshConfigResult
     bool identitiesOnly = false;
     int serverAliveIntervalS = 0; // 0: not set
     int serverAliveCountMax = 0; // 0: not set
+    QString configFile; // the file read (resolveSshConfigFile), passed on to `ssh` for ProxyJump
     QStringList warnings; // options seen but not honoured, with file:line
     QString error; // non-empty: the configuration cannot be used (bad Port, ...)
 };

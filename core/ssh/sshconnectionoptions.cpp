@@ -30,6 +30,7 @@ SshConnectionOptions sshOptionsFromConfig(const SshConfigResult& config)
     options.knownHostsFile = config.knownHostsFile;
     options.identityAgent = config.identityAgent;
     options.identitiesOnly = config.identitiesOnly;
+    options.sshConfigFile = config.configFile;
     if (config.serverAliveIntervalS > 0)
         options.keepaliveInterval = std::chrono::seconds(config.serverAliveIntervalS);
     if (config.serverAliveCountMax > 0)

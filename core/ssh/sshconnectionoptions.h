@@ -30,6 +30,10 @@ struct SshConnectionOptions
     QString knownHostsFile; // empty: ~/.ssh/known_hosts
     QString identityAgent; // empty: $SSH_AUTH_SOCK; "none": do not use an agent
     bool identitiesOnly = false;
+    // The OpenSSH client configuration TuneDeck resolved the target with. ProxyJump runs `ssh -W`, which
+    // gets `-F <this file>` so that both read the same settings (ssh itself takes ~ from the passwd entry,
+    // not from $HOME). Empty: ssh's own default.
+    QString sshConfigFile;
 
     // A keepalive goes out when the server has been silent for one interval; the connection counts as
     // dead after keepaliveCountMax intervals without a byte from the server (OpenSSH's

@@ -175,6 +175,9 @@ void SshSessionWorker::startSession()
         }
         // `ssh -W` through the last jump host; earlier hops of a chain go to its own -J.
         QByteArray command = "ssh -W '[%h]:%p' ";
+        // libssh expands %-tokens in the whole proxy command, so a path with '%' cannot be passed safely.
+        if (!m_options.sshConfigFile.isEmpty() && !m_options.sshConfigFile.contains(u'%'))
+            command += "-F " + shellSingleQuote(m_options.sshConfigFile).toUtf8() + ' ';
         if (target.proxyJump.contains(u','))
             command += "-J " + target.proxyJump.section(u',', 0, -2).toUtf8() + ' ';
         command += target.proxyJump.section(u',', -1).toUtf8();

@@ -248,6 +248,81 @@ private Q_SLOTS:
         agent.waitForFinished();
     }
 
+    void encryptedKeyAsksForThePassphrase()
+    {
+        // The cluster's key, encrypted: the server knows it, so the passphrase is asked (only then).
+        const QString key = m_tmp.filePath(QStringLiteral("encrypted_key"));
+        QFile::remove(key);
+        QVERIFY(QFile::copy(m_cluster.value("MINIBASK_KEY"), key));
+        QFile::setPermissions(key, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        QCOMPARE(runProgram(QStringLiteral("ssh-keygen"),
+                     { QStringLiteral("-q"), QStringLiteral("-p"), QStringLiteral("-N"),
+                         QStringLiteral("s3cret phrase"), QStringLiteral("-f"), key })
+                     .exitCode,
+            0);
+        QFile::remove(key + QStringLiteral(".pub"));
+        QVERIFY(QFile::copy(m_cluster.value("MINIBASK_KEY") + QStringLiteral(".pub"), key + QStringLiteral(".pub")));
+        SshConnectionOptions options
+            = m_cluster.options(m_cluster.keyOnlyPort(), knownHostsCopy(QStringLiteral("kh_pass")));
+        options.target.identityFiles = { key };
+
+        SshConnection connection(options);
+        PromptResponder responder(&connection);
+        responder.passphrase = []() { return QByteArray("s3cret phrase"); };
+        connection.open();
+        QCOMPARE(waitForState(connection, SshState::Connected), SshState::Connected);
+        QCOMPARE(responder.count(SshPrompt::Kind::Passphrase), 1);
+        QCOMPARE(responder.prompts.front().keyFile, key);
+        QVERIFY(!responder.prompts.front().fields.front().echo);
+
+        // A wrong passphrase is asked again (three tries), then the key is given up.
+        SshConnection wrong(options);
+        PromptResponder wrongResponder(&wrong);
+        wrongResponder.passphrase = []() { return QByteArray("nope"); };
+        wrong.open();
+        QCOMPARE(waitForState(wrong, SshState::Failed), SshState::Failed);
+        QCOMPARE(wrongResponder.count(SshPrompt::Kind::Passphrase), 3);
+        QVERIFY(wrong.stateMessage().contains(u"Permission denied"));
+    }
+
+    void proxyJumpThroughOpenSsh()
+    {
+        // ProxyJump runs OpenSSH's client (`ssh -W`) with the configuration TuneDeck resolved the target
+        // with, which here knows the jump host (the key-only login node itself, as a stand-in).
+        const QString home = m_tmp.filePath(QStringLiteral("jumphome"));
+        QVERIFY(QDir().mkpath(home + QStringLiteral("/.ssh")));
+        writeFile(home + QStringLiteral("/.ssh/config"),
+            QStringLiteral("Host jumphost\n  HostName %1\n  Port %2\n  User %3\n  IdentityFile %4\n"
+                           "  UserKnownHostsFile %5\n  BatchMode yes\n")
+                .arg(m_cluster.host())
+                .arg(m_cluster.keyOnlyPort())
+                .arg(m_cluster.value("MINIBASK_USER"), m_cluster.value("MINIBASK_KEY"),
+                    m_cluster.value("MINIBASK_KNOWN_HOSTS"))
+                .toUtf8());
+        SshConnectionOptions options
+            = m_cluster.options(m_cluster.keyOnlyPort(), knownHostsCopy(QStringLiteral("kh_jump")));
+        options.target.proxyJump = QStringLiteral("jumphost");
+        options.sshConfigFile = home + QStringLiteral("/.ssh/config");
+        SshConnection connection(options);
+        Results results(&connection);
+        connection.open();
+        const SshState state = waitForState(connection, SshState::Connected);
+        QVERIFY2(state == SshState::Connected, qPrintable(connection.stateMessage()));
+        QCOMPARE(results.command(connection.runCommand(QStringLiteral("echo jumped"))).standardOutput,
+            QByteArray("jumped\n"));
+
+        // Without the ssh program there is no ProxyJump in libssh 0.10: a clear error, not a hang.
+        const QByteArray savedPath = qgetenv("PATH");
+        qputenv("PATH", "/nonexistent");
+        SshConnection noSsh(options);
+        noSsh.open();
+        const SshState noSshState = waitForState(noSsh, SshState::Failed);
+        qputenv("PATH", savedPath);
+        QCOMPARE(noSshState, SshState::Failed);
+        QVERIFY2(
+            noSsh.stateMessage().contains(u"needs the OpenSSH client program 'ssh'"), qPrintable(noSsh.stateMessage()));
+    }
+
     void keyThenTotpCode()
     {
         SshConnection connection(m_cluster.options(m_cluster.totpPort(), knownHostsCopy(QStringLiteral("kh_totp"))));
