@@ -212,8 +212,9 @@ bool ClusterSession::connect()
     const SshConnection* connection = m_connection.get();
     waitUntil(
         [connection]() {
+            // Disconnected is also the state before the first report, so only "closed" ends the wait.
             return connection->state() == SshState::Connected || connection->state() == SshState::Failed
-                || connection->state() == SshState::Disconnected && connection->stateMessage() == u"closed";
+                || (connection->state() == SshState::Disconnected && connection->stateMessage() == u"closed");
         },
         int(m_options.connectTimeout.count()) * 20);
     if (m_connection->state() != SshState::Connected) {

@@ -45,6 +45,9 @@ SshConnection::SshConnection(const SshConnectionOptions& options, QObject* paren
 SshConnection::~SshConnection()
 {
     SshSessionWorker* worker = m_worker;
+    // A synchronous SFTP call on a dead link would make us wait for TCP to give up: cut it short.
+    if (m_watchdog->blockingSinceMs.load() != 0 && m_watchdog->fd.load() >= 0)
+        ::shutdown(m_watchdog->fd.load(), SHUT_RDWR);
     // The worker owns libssh handles that must be freed in the thread that used them.
     QMetaObject::invokeMethod(
         worker, [worker]() { delete worker; }, Qt::BlockingQueuedConnection);
