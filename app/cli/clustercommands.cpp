@@ -4,6 +4,7 @@
 #include "app/cli/cli.h"
 #include "app/cli/commands.h"
 
+#include "core/job/jobrenderer.h"
 #include "core/job/jobspecio.h"
 #include "core/job/profileregistry.h"
 #include "core/remote/jobstatefile.h"
@@ -285,6 +286,17 @@ int runSubmit(const QStringList& arguments)
         err << "tunedeck submit: no cluster profile named '" << cluster << "' (see tunedeck render --help)\n";
         return UsageOrInvalid;
     }
+    // Check the design here first, so a broken spec costs no login (and no one-time code).
+    const RenderedJob preview = renderJob(loaded.spec, *session.profile());
+    if (preview.hasErrors()) {
+        for (const Diagnostic& diagnostic : preview.diagnostics)
+            if (diagnostic.severity == Severity::Error)
+                err << parser.value(specOption) << ": " << diagnostic.field << ": " << diagnostic.message << '\n';
+        return UsageOrInvalid;
+    }
+    for (const Diagnostic& diagnostic : preview.diagnostics)
+        if (diagnostic.severity == Severity::Warning)
+            err << "warning: " << diagnostic.field << ": " << diagnostic.message << '\n';
     if (!session.connect())
         return Failure;
     std::optional<SubmitResult> result;

@@ -150,6 +150,16 @@ private Q_SLOTS:
             result.err.contains("check account") && result.err.contains("Invalid account"), result.err.constData());
     }
 
+    void invalidDesignNeedsNoLogin()
+    {
+        const QString spec = writeSpec(QStringLiteral("cli-invalid"), QStringLiteral("bad account;"));
+        const ProcessResult result = tunedeck({ QStringLiteral("submit"), QStringLiteral("--spec"), spec,
+            QStringLiteral("--cluster"), QStringLiteral("baskerville") });
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY2(result.err.contains("slurm.account"), result.err.constData());
+        QVERIFY(!result.err.contains("Verification code")); // rejected before logging in
+    }
+
     void cancelASubmittedJob()
     {
         const QString spec = writeSpec(QStringLiteral("cli-cancel"), m_cluster.value("MINIBASK_ACCOUNT"));
