@@ -6,6 +6,8 @@
 #include "core/job/jobrenderer.h"
 #include "core/job/profileregistry.h"
 #include "core/remote/runmonitor.h"
+#include "core/telemetry/trainerjsonlreader.h"
+#include "core/telemetry/trainerlogreader.h"
 #include "core/util/shellquote.h"
 #include "ssh/minibask.h"
 
@@ -121,8 +123,8 @@ private Q_SLOTS:
         }
         QCOMPARE(nodes.size(), 4);
 
-        Telemetry::MetricStore store;
-        RunMonitor monitor(&connection, store, QStringLiteral("monitor-test"));
+        RunMonitor monitor(&connection, QStringLiteral("monitor-test"));
+        const Telemetry::MetricStore& store = monitor.telemetry().store();
         const RunFiles files { spec.environment.runDir, effectiveOutputDir(spec), jobId };
         monitor.setRun(files, nodes);
         std::map<QString, QByteArray> received; // what arrived, per file (one segment each here)
@@ -132,8 +134,9 @@ private Q_SLOTS:
         monitor.follower().start();
 
         // Training is under way on all nodes...
-        QTRY_VERIFY_WITH_TIMEOUT(
-            monitor.trainerOutput().lastProgress() && monitor.trainerOutput().lastProgress()->step >= 2, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(monitor.telemetry().trainerLog() && monitor.telemetry().trainerLog()->lastProgress()
+                && monitor.telemetry().trainerLog()->lastProgress()->step >= 2,
+            60000);
         // ... when the network goes away for 30 s: existing links freeze, new ones are refused.
         const int reconnectsBefore = connection.reconnectCount();
         proxy.refuseNew(true);
@@ -174,11 +177,14 @@ private Q_SLOTS:
             }
             QVERIFY(store.findSeries({ QStringLiteral("monitor-test"), node, -1, QStringLiteral("us") }));
         }
-        QCOMPARE(monitor.trainerOutput().setup().totalSteps.value_or(0), 21);
-        QCOMPARE(monitor.trainerOutput().lastProgress()->step, 21);
-        QVERIFY(!monitor.trainerOutput().losses().isEmpty());
-        QCOMPARE(monitor.trainerLog().currentSteps().value_or(0), 21);
-        QVERIFY(monitor.trainerLog().finalLoss());
+        const Telemetry::TrainerLogReader* output = monitor.telemetry().trainerLog();
+        const Telemetry::TrainerJsonlReader* jsonl = monitor.telemetry().trainerJsonl();
+        QVERIFY(output && jsonl);
+        QCOMPARE(output->setup().totalSteps.value_or(0), 21);
+        QCOMPARE(output->lastProgress()->step, 21);
+        QVERIFY(!output->losses().isEmpty());
+        QCOMPARE(jsonl->currentSteps().value_or(0), 21);
+        QVERIFY(jsonl->finalLoss());
     }
 
 private:
