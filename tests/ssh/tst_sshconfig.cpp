@@ -1,5 +1,6 @@
 #include "core/ssh/sshconfig.h"
 #include "core/ssh/sshconnectionoptions.h"
+#include "core/ssh/sshconnectionpool.h"
 
 #include <QTest>
 
@@ -211,6 +212,25 @@ private Q_SLOTS:
         b.identityFiles.append(QStringLiteral("/k"));
         QVERIFY(!(a == b));
         QCOMPARE(a.displayName(), QStringLiteral("u@h"));
+    }
+
+    void poolKeyedByTarget()
+    {
+        SshConnectionOptions options;
+        options.target.host = QStringLiteral("login.example.org");
+        options.target.user = QStringLiteral("ada");
+        SshConnectionPool pool;
+        SshConnection* first = pool.connectionFor(options);
+        options.keepaliveCountMax = 9; // not part of the key
+        QCOMPARE(pool.connectionFor(options), first);
+        options.target.port = 2222;
+        SshConnection* other = pool.connectionFor(options);
+        QVERIFY(other != first);
+        QCOMPARE(pool.size(), 2);
+        QCOMPARE(first->state(), SshState::Disconnected); // created, not opened
+        pool.remove(options.target);
+        QCOMPARE(pool.size(), 1);
+        QVERIFY(pool.find(options.target) == nullptr);
     }
 };
 
