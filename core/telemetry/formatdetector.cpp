@@ -87,8 +87,13 @@ LogFormat detectFormat(QByteArrayView head)
                 ++sacctLines;
         }
         if (line.startsWith('#')) {
-            QByteArray h = line.mid(1).toLower();
-            if (words(h).contains("gpu") && !line.contains("SBATCH"))
+            // dmon's header starts with its optional Date/Time columns and then "gpu" ("# gpu pwr ...",
+            // "#Date Time gpu ..."); a shell comment that merely mentions GPUs is not one.
+            const QByteArrayList h = words(line.mid(1).toLower());
+            qsizetype i = 0;
+            while (i < h.size() && (h[i] == "date" || h[i] == "time"))
+                ++i;
+            if (i + 1 < h.size() && h[i] == "gpu")
                 return LogFormat::Dmon;
         }
         if (line.startsWith("procs ") || line.startsWith("--procs--")

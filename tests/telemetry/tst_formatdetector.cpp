@@ -23,6 +23,10 @@ private Q_SLOTS:
         QTest::newRow("vmstat") << t + QStringLiteral("vmstat-procps3.txt") << LogFormat::Vmstat;
         QTest::newRow("vmstat prompt first") << t + QStringLiteral("vmstat-procps32-no-st.txt") << LogFormat::Vmstat;
         QTest::newRow("trainer") << t + QStringLiteral("trainer-baskerville-walkthrough.log") << LogFormat::TrainerLog;
+        // The walkthrough's batch script has "# Track GPU metrics": a comment, not a dmon header.
+        QTest::newRow("sbatch script is not dmon")
+            << QStringLiteral(TUNEDECK_SOURCE_DIR "/tests/job/data/walkthrough/batch-llama3-70b-ft.sh")
+            << LogFormat::Unknown;
         QTest::newRow("trainer dicts") << t + QStringLiteral("trainer-loss-dicts-grad-norm.log")
                                        << LogFormat::TrainerLog;
         QTest::newRow("jsonl") << t + QStringLiteral("trainer_log-old-fields.jsonl") << LogFormat::TrainerJsonl;
