@@ -81,8 +81,11 @@ void JobTracker::pollNow()
     bool needQueue = false;
     QStringList accountingDue;
     for (const auto& [id, tracked] : m_jobs) {
-        if (tracked.status.isTerminal())
+        if (tracked.status.isTerminal()) {
+            if (tracked.nameUnsettled && tracked.accountingDueMs <= nowMs())
+                accountingDue.append(id);
             continue;
+        }
         if (tracked.status.phase == JobPhase::FinalStateUnknown) {
             if (tracked.accountingDueMs <= nowMs())
                 accountingDue.append(id);
@@ -90,6 +93,7 @@ void JobTracker::pollNow()
             needQueue = true;
         }
     }
+    m_pendingAccounting = accountingDue;
     if (needQueue)
         m_queueRequest = m_client->queryQueue();
     else if (!accountingDue.isEmpty())
@@ -145,12 +149,21 @@ void JobTracker::onQueue(quint64 id, const QueueSnapshot& snapshot)
         tracked.seenInQueue = true;
         update(tracked, status);
     }
+    for (const QString& jobId : std::as_const(m_pendingAccounting))
+        if (!departed.contains(jobId) && m_jobs.count(jobId) && m_jobs.at(jobId).status.isTerminal())
+            departed.append(jobId); // a name refresh rides along with this cycle's sacct
     if (!departed.isEmpty()) {
         askAccounting(departed);
         return;
     }
     finishCycle(QString());
 }
+
+namespace {
+// What slurmdbd stores for a job whose name it does not know yet (src/plugins/accounting_storage/mysql/
+// as_mysql_job.c: `jname = xstrdup("allocation")`); seen here for jobs that end within a second.
+const QString kPlaceholderName = QStringLiteral("allocation");
+} // namespace
 
 void JobTracker::askAccounting(const QStringList& jobIds)
 {
@@ -167,15 +180,37 @@ void JobTracker::onAccounting(quint64 id, const AccountingSnapshot& snapshot)
     const qint64 retryAt = nowMs() + m_intervals.accountingRetry.count();
     for (const QString& jobId : asked) {
         const auto entry = m_jobs.find(jobId);
-        if (entry == m_jobs.end() || entry->second.status.isTerminal())
+        if (entry == m_jobs.end())
             continue;
         Tracked& tracked = entry->second;
         const auto found = snapshot.jobs.constFind(jobId);
+        if (tracked.status.isTerminal()) {
+            // Only the name was asked again; the final state stays as it was.
+            if (!tracked.nameUnsettled)
+                continue;
+            if (snapshot.ok() && found != snapshot.jobs.constEnd() && found->name != kPlaceholderName) {
+                tracked.nameUnsettled = false;
+                JobStatus status = tracked.status;
+                status.name = found->name;
+                update(tracked, status);
+            } else if (++tracked.nameRefreshes >= 3) {
+                tracked.nameUnsettled = false; // keep what we have
+            } else {
+                tracked.accountingDueMs = retryAt;
+            }
+            continue;
+        }
         if (snapshot.ok() && found != snapshot.jobs.constEnd() && found->isTerminal()) {
             JobStatus status = *found;
             status.attempts = std::max(status.attempts, tracked.status.attempts);
-            if (status.name.isEmpty())
-                status.name = tracked.status.name;
+            if (status.name.isEmpty() || status.name == kPlaceholderName) {
+                if (!tracked.status.name.isEmpty() && tracked.status.name != kPlaceholderName) {
+                    status.name = tracked.status.name; // squeue showed the real one
+                } else {
+                    tracked.nameUnsettled = true;
+                    tracked.accountingDueMs = retryAt;
+                }
+            }
             update(tracked, status);
             // Kept for good from here on; one read of the log's end to explain a failure.
             if (status.phase != JobPhase::Completed && !tracked.outputFile.isEmpty())
@@ -242,7 +277,10 @@ void JobTracker::scheduleNext()
             wait = std::max<qint64>(0, tracked.accountingDueMs - nowMs());
             break;
         default:
-            break; // terminal: never asked again
+            // Terminal: never asked again, except (a few times) for a name accounting did not have yet.
+            if (tracked.nameUnsettled)
+                wait = std::max<qint64>(0, tracked.accountingDueMs - nowMs());
+            break;
         }
         if (wait >= 0 && (next < 0 || wait < next))
             next = wait;

@@ -64,8 +64,12 @@ private:
     {
         JobStatus status;
         QString outputFile;
-        qint64 accountingDueMs = 0; // FinalStateUnknown: when to ask accounting again
+        qint64 accountingDueMs = 0; // FinalStateUnknown or name unsettled: when to ask accounting again
         bool seenInQueue = false;
+        // slurmdbd records a job it has no name for yet as "allocation" (accounting_storage/mysql); when
+        // a final record still says so, the name alone is asked again a few times.
+        bool nameUnsettled = false;
+        int nameRefreshes = 0;
     };
 
     void onQueue(quint64 id, const QueueSnapshot& snapshot);
@@ -85,6 +89,7 @@ private:
     quint64 m_queueRequest = 0;
     quint64 m_accountingRequest = 0;
     QStringList m_accountingAsked;
+    QStringList m_pendingAccounting; // due in this cycle, besides the jobs that leave the queue
     std::map<quint64, QString> m_tailRequests; // request -> job id
     int m_errorStreak = 0;
     bool m_running = false;
