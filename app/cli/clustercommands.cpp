@@ -6,6 +6,7 @@
 
 #include "core/job/jobrenderer.h"
 #include "core/job/jobspecio.h"
+#include "core/job/profiledefaults.h"
 #include "core/job/profileregistry.h"
 #include "core/remote/jobstatefile.h"
 #include "core/remote/jobtracker.h"
@@ -19,6 +20,7 @@
 #include <QJsonObject>
 #include <QTimer>
 
+#include <algorithm>
 #include <cstdio>
 #include <termios.h>
 #include <unistd.h>
@@ -286,8 +288,10 @@ int runSubmit(const QStringList& arguments)
         err << "tunedeck submit: no cluster profile named '" << cluster << "' (see tunedeck render --help)\n";
         return UsageOrInvalid;
     }
+    // What the spec leaves empty comes from the profile (project path, QoS, GPU type), as for render.
+    const JobSpec spec = withProfileDefaults(loaded.spec, *session.profile());
     // Check the design here first, so a broken spec costs no login (and no one-time code).
-    const RenderedJob preview = renderJob(loaded.spec, *session.profile());
+    const RenderedJob preview = renderJob(spec, *session.profile());
     if (preview.hasErrors()) {
         for (const Diagnostic& diagnostic : preview.diagnostics)
             if (diagnostic.severity == Severity::Error)
@@ -303,7 +307,7 @@ int runSubmit(const QStringList& arguments)
     SlurmClient* client = session.client();
     QObject::connect(
         client, &SlurmClient::submitFinished, client, [&result](quint64, const SubmitResult& r) { result = r; });
-    client->submit(loaded.spec, *session.profile());
+    client->submit(spec, *session.profile());
     waitUntil([&result]() { return result.has_value(); }, 600000);
     if (!result) {
         err << "tunedeck submit: no answer from the cluster\n";
@@ -323,7 +327,7 @@ int runSubmit(const QStringList& arguments)
     record.outputFile = result->outputFile;
     record.submittedUtc = QDateTime::currentDateTimeUtc();
     record.status.jobId = result->jobId;
-    record.status.name = loaded.spec.slurm.jobName;
+    record.status.name = spec.slurm.jobName;
     state.upsert(record);
     if (const QString error = state.save(); !error.isEmpty())
         err << "warning: cannot save the job list: " << error << '\n';
@@ -489,12 +493,20 @@ int runJobs(const QStringList& arguments)
         out << "No jobs submitted with TuneDeck yet.\n";
         return exitCode;
     }
-    out << QStringLiteral("JOBID").leftJustified(10) << QStringLiteral("CLUSTER").leftJustified(14)
-        << QStringLiteral("STATE").leftJustified(20) << QStringLiteral("NAME").leftJustified(18) << "DETAILS\n";
+    // Columns as wide as their longest value (names are the user's: a fixed width would run them together).
+    qsizetype clusterWidth = 7;
+    qsizetype nameWidth = 4;
+    for (const JobRecord& record : state.records()) {
+        clusterWidth = std::max(clusterWidth, record.cluster.size());
+        nameWidth = std::max(nameWidth, std::min<qsizetype>(record.status.name.size(), 40));
+    }
+    out << QStringLiteral("JOBID").leftJustified(10) << ' ' << QStringLiteral("CLUSTER").leftJustified(clusterWidth)
+        << ' ' << QStringLiteral("STATE").leftJustified(14) << ' ' << QStringLiteral("NAME").leftJustified(nameWidth)
+        << " DETAILS\n";
     for (const JobRecord& record : state.records())
-        out << record.status.jobId.leftJustified(10) << record.cluster.leftJustified(14)
-            << jobPhaseName(record.status.phase).leftJustified(20) << record.status.name.leftJustified(18) << ' '
-            << explainJob(record.status, record.ownerUid) << '\n';
+        out << record.status.jobId.leftJustified(10) << ' ' << record.cluster.leftJustified(clusterWidth) << ' '
+            << jobPhaseName(record.status.phase).leftJustified(14) << ' ' << record.status.name.leftJustified(nameWidth)
+            << ' ' << explainJob(record.status, record.ownerUid) << '\n';
     return exitCode;
 }
 
