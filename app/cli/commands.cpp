@@ -10,7 +10,8 @@ std::span<const Command> commands()
         Command { "render", "write job.sbatch, accelerate.yaml and train.yaml for a job design", &runRender },
         Command { "import", "turn existing sbatch scripts and accelerate YAMLs into a job spec", &runImport },
         Command { "inspect", "summarise dmon, vmstat, training logs, trainer_log.jsonl or sacct output", &runInspect },
-        Command { "connect", "log in to a cluster (profile or host) and show its accounts, QoS and GPU types", &runConnect },
+        Command {
+            "connect", "log in to a cluster (profile or host) and show its accounts, QoS and GPU types", &runConnect },
         Command { "submit", "upload a job design to a new run directory and sbatch it; prints the job id", &runSubmit },
         Command { "jobs", "the state of the jobs submitted with TuneDeck, and why (--json, --watch)", &runJobs },
         Command { "cancel", "cancel a job (scancel)", &runCancel },
