@@ -524,19 +524,11 @@ QString yamlFlowText(const YAML::Node& node)
 
 void importAccelerateConfig(const QByteArray& text, const QString& sourceName, ImportResult& result)
 {
-    YAML::Node root;
-    try {
-        root = YAML::Load(text.toStdString());
-    } catch (const YAML::Exception& e) {
-        result.error(
-            sourceName, e.mark.line + 1, QStringLiteral("YAML syntax error: ") + QString::fromStdString(e.msg));
+    const std::optional<YAML::Node> root = loadYamlMapping(
+        text, sourceName, result, QStringLiteral("an accelerate config is a YAML mapping of keys to values"));
+    if (!root)
         return;
-    }
-    if (!root.IsMap()) {
-        result.error(sourceName, 1, QStringLiteral("an accelerate config is a YAML mapping of keys to values"));
-        return;
-    }
-    AccelerateImporter(sourceName, result).run(root);
+    AccelerateImporter(sourceName, result).run(*root);
 }
 
 } // namespace TuneDeck

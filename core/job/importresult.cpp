@@ -166,4 +166,22 @@ void finishImport(ImportResult& result, const ClusterProfile& profile)
     }
 }
 
+std::optional<YAML::Node> loadYamlMapping(
+    const QByteArray& text, const QString& sourceName, ImportResult& result, const QString& notAMapping)
+{
+    YAML::Node root;
+    try {
+        root = YAML::Load(text.toStdString());
+    } catch (const YAML::Exception& e) {
+        result.error(
+            sourceName, e.mark.line + 1, QStringLiteral("YAML syntax error: ") + QString::fromStdString(e.msg));
+        return std::nullopt;
+    }
+    if (!root.IsMap()) {
+        result.error(sourceName, 1, notAMapping);
+        return std::nullopt;
+    }
+    return root;
+}
+
 } // namespace TuneDeck

@@ -9,6 +9,10 @@
 #include <QString>
 #include <QStringList>
 
+#include <yaml-cpp/yaml.h>
+
+#include <optional>
+
 namespace TuneDeck {
 
 // One finding of an importer, tied to the line of the input it is about. Printed as
@@ -54,6 +58,12 @@ enum class ImportKind { SbatchScript, AccelerateConfig, TrainConfig, Unknown };
 // model_name_or_path or finetuning_type.
 ImportKind detectImportKind(const QByteArray& text);
 QString importKindName(ImportKind kind);
+
+// Parses a YAML file that must be a mapping (accelerate and LLaMA-Factory configs). On a syntax error or
+// another top-level type, records a file:line error (`notAMapping` says what the file should be) and
+// returns nullopt.
+std::optional<YAML::Node> loadYamlMapping(
+    const QByteArray& text, const QString& sourceName, ImportResult& result, const QString& notAMapping);
 
 // Imports files of any of the three kinds into one spec: the script first (it decides the Slurm
 // resources), then training YAMLs (their precision is what the trainer uses), then accelerate configs,

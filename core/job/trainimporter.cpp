@@ -262,19 +262,11 @@ void TrainImporter::run(const YAML::Node& root)
 
 void importTrainConfig(const QByteArray& text, const QString& sourceName, ImportResult& result)
 {
-    YAML::Node root;
-    try {
-        root = YAML::Load(text.toStdString());
-    } catch (const YAML::Exception& e) {
-        result.error(
-            sourceName, e.mark.line + 1, QStringLiteral("YAML syntax error: ") + QString::fromStdString(e.msg));
+    const std::optional<YAML::Node> root = loadYamlMapping(
+        text, sourceName, result, QStringLiteral("a LLaMA-Factory training YAML is a mapping of keys to values"));
+    if (!root)
         return;
-    }
-    if (!root.IsMap()) {
-        result.error(sourceName, 1, QStringLiteral("a LLaMA-Factory training YAML is a mapping of keys to values"));
-        return;
-    }
-    TrainImporter(sourceName, result).run(root);
+    TrainImporter(sourceName, result).run(*root);
 }
 
 } // namespace TuneDeck
