@@ -334,6 +334,14 @@ QString jobNameProblem(const QString& name)
         if (c.unicode() < 0x20 || c.unicode() == 0x7f)
             return QStringLiteral("contains a line break or control character, which cannot go into an #SBATCH line");
     }
+    // Slurm 22.05's accounting (slurmdbd) stores a job name's '"' as '`' and characters beyond Latin-1 as
+    // '?', so sacct would not give such a name back: refuse it rather than let the job come back renamed.
+    if (name.contains(u'"'))
+        return QStringLiteral("contains '\"', which Slurm's accounting stores as '`' (sacct would show another name)");
+    for (QChar c : name) {
+        if (c.unicode() > 0xff)
+            return QStringLiteral("contains '%1', which Slurm's accounting cannot store (sacct would show '?')").arg(c);
+    }
     if (name.toUtf8().size() > MaxJobNameBytes)
         return QStringLiteral("is %1 bytes long; Slurm's accounting keeps at most %2, so sacct would show it cut")
             .arg(name.toUtf8().size())

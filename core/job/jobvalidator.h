@@ -13,8 +13,9 @@ namespace TuneDeck {
 Diagnostics validateJob(const JobSpec& spec, const ClusterProfile& profile);
 
 // The checks on user text shared with the importers and the CLI.
-// Job names: anything sbatch can carry in a quoted #SBATCH value, up to 255 bytes (Slurm's accounting
-// database keeps job names in a TINYTEXT column, so longer names come back cut from sacct).
+// Job names: anything sbatch can carry in a quoted #SBATCH value and sacct gives back unchanged: no line
+// breaks or control characters, no '"' and nothing beyond Latin-1 (slurmdbd rewrites them), at most 255
+// bytes (slurmdbd keeps job names in a TINYTEXT column, so longer names come back cut).
 QString jobNameProblem(const QString& name);
 // Absolute POSIX paths without control characters (they are single-quoted, so anything else is safe).
 QString absolutePathProblem(const QString& path);

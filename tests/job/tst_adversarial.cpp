@@ -62,19 +62,21 @@ void rows()
         QString text;
         bool accepted;
     } names[] = {
-        { "quote semicolon hash", QStringLiteral("x\"; touch pwned #"), true },
+        { "quote semicolon hash", QStringLiteral("x\"; touch pwned #"), false }, // '"' is mangled by slurmdbd
+        { "semicolon hash", QStringLiteral("x'; touch pwned #"), true },
         { "command substitution", QStringLiteral("a$(id)b"), true },
         { "backticks", QStringLiteral("a`touch pwned`b"), true },
         { "hash ends sbatch value", QStringLiteral("exp#3"), true },
         { "single quote", QStringLiteral("a'b"), true },
-        { "backslashes", QStringLiteral("a\\\"b\\"), true },
+        { "backslashes", QStringLiteral("a\\'b\\"), true },
         { "spaces", QStringLiteral("my job v2"), true },
         { "tab", QStringLiteral("my\tjob"), false },
         { "leading dash", QStringLiteral("-x --uid=0"), true },
-        { "unicode", QStringLiteral("финетюн-模型-✓"), true },
+        { "latin-1 accents", QStringLiteral("données-ü"), true },
+        { "beyond latin-1", QStringLiteral("финетюн-模型-✓"), false }, // sacct would show '?'
+        { "300 characters", longName, false },
         { "newline", QStringLiteral("a\n#SBATCH --uid=0"), false },
         { "carriage return", QStringLiteral("a\rb"), false },
-        { "300 characters", longName, false },
         { "empty", QString(), false },
     };
     for (const auto& row : names)

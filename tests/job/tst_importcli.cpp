@@ -70,7 +70,7 @@ void TestImportCli::renderImportRender()
     const QString second = dir.filePath(QStringLiteral("second"));
     const QString spec = dir.filePath(QStringLiteral("spec.yaml"));
     Test::ProcessResult run = Test::runTunedeck({ QStringLiteral("render"), QStringLiteral("--account"),
-        QStringLiteral("vjgo8416-llm-tune"), QStringLiteral("--job-name"), QStringLiteral("x\"; touch pwned #"),
+        QStringLiteral("vjgo8416-llm-tune"), QStringLiteral("--job-name"), QStringLiteral("x'; touch pwned #"),
         QStringLiteral("--resume"), QStringLiteral("true"), QStringLiteral("--save-steps"), QStringLiteral("1"),
         QStringLiteral("--out"), first });
     QVERIFY2(run.exitCode == 0, run.err.constData());
