@@ -22,7 +22,7 @@ echo "== package: build the .deb, install it with apt-get, run it, remove it"
 (cd build/dev && rm -f tunedeck_*.deb && cpack -G DEB >/dev/null)
 deb=$(ls build/dev/tunedeck_*.deb)
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "./$deb" >/dev/null
-installed_version=$(/usr/local/bin/tunedeck --version)
+installed_version=$("$(dpkg -L tunedeck | grep '/bin/tunedeck$')" --version)
 DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq tunedeck >/dev/null
 [ "$installed_version" = "tunedeck $(grep -oP '^    VERSION \K[0-9.]+' CMakeLists.txt)" ] \
     || { echo "installed package reports '$installed_version'"; exit 1; }
