@@ -45,8 +45,7 @@ inline const char* skipBlanks(const char* p, const char* e)
     return p;
 }
 
-// Largest GPU index accepted; anything above is a garbled row rather than a real device.
-constexpr int MaxGpuIndex = 1023;
+using DmonRowKernel::MaxGpuIndex;
 // A backwards step in an -o T log larger than this is midnight, not a clock adjustment (DST is one hour).
 constexpr int RolloverThresholdSeconds = 3 * 3600;
 
@@ -98,21 +97,33 @@ void DmonReader::feed(QByteArrayView bytes)
     }
     const char* const blockEnd = lastNl + 1;
     while (p < blockEnd) {
-        int date = -1, timeOfDay = -1, gpu = -1;
         if (m_simpleLayout) {
             // Most rows: tokens are scanned up to the '\n' directly, no separate search for the line end.
+            int date = -1, timeOfDay = -1, gpu = -1;
+            const float* values = m_values.data();
+            const char* next = nullptr;
+            DmonRowKernel::Row row;
+            const int tokens = int(m_kinds.size());
+            if (m_vectorKernel && blockEnd - p >= DmonRowKernel::ReadBytes
+                && DmonRowKernel::parse(p, tokens, m_hasDate, m_hasTime, m_tokenValues, row)) {
+                next = p + row.length;
+                date = row.date;
+                timeOfDay = row.timeOfDay;
+                gpu = row.gpu;
+                values = m_tokenValues + (tokens - int(m_values.size()));
+                ++m_vectorKernelRows;
+            }
 #if defined(__SSE2__)
-            const char* next = simdRow(p, blockEnd, date, timeOfDay, gpu);
+            if (!next)
+                next = simdRow(p, blockEnd, date, timeOfDay, gpu);
+#endif
             if (!next) {
                 date = timeOfDay = gpu = -1;
                 next = simpleRow(p, blockEnd, date, timeOfDay, gpu);
             }
-#else
-            const char* next = simpleRow(p, blockEnd, date, timeOfDay, gpu);
-#endif
             if (next) {
                 ++m_lineNumber;
-                if (commitRow(date, timeOfDay, gpu, int(m_values.size()))) {
+                if (commitRow(date, timeOfDay, gpu, values, int(m_values.size()))) {
                     p = next;
                     continue;
                 }
@@ -479,12 +490,11 @@ bool DmonReader::dataRow(const char* p, const char* e)
     }
     if (col != columns || gpu < 0)
         return false;
-    return commitRow(date, timeOfDay, gpu, vi);
+    return commitRow(date, timeOfDay, gpu, values, vi);
 }
 
-bool DmonReader::commitRow(int date, int timeOfDay, int gpu, int vi)
+bool DmonReader::commitRow(int date, int timeOfDay, int gpu, const float* values, int vi)
 {
-    float* const values = m_values.data();
     // Time axis.
     qint64 timeMs = WallClock::Missing;
     if (date >= 0) {

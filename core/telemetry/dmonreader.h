@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/telemetry/dmonrowkernel.h"
 #include "core/telemetry/parseissues.h"
 #include "core/util/coreonly.h"
 
@@ -47,6 +48,11 @@ public:
     void feed(QByteArrayView bytes);
     void finish();
 
+    // The AVX-512 row kernel (DmonRowKernel) is used where the CPU has it; tests and benchmarks turn it off
+    // to compare it with the portable paths. Turning it on has no effect on a CPU without it.
+    void setVectorKernel(bool enabled) { m_vectorKernel = enabled && DmonRowKernel::supported(); }
+    qint64 vectorKernelRows() const { return m_vectorKernelRows; } // rows the kernel parsed
+
     // Summary (what `tunedeck inspect` prints).
     const QByteArrayList& columns() const { return m_columnNames; } // lower case, as in the latest header
     QList<int> gpus() const; // ascending
@@ -68,7 +74,7 @@ private:
     bool dataRow(const char* b, const char* e);
     const char* simpleRow(const char* p, const char* bufEnd, int& date, int& timeOfDay, int& gpu);
     const char* simdRow(const char* p, const char* bufEnd, int& date, int& timeOfDay, int& gpu);
-    bool commitRow(int date, int timeOfDay, int gpu, int valueCount);
+    bool commitRow(int date, int timeOfDay, int gpu, const float* values, int valueCount);
     void carriedLine();
     QByteArray formatStamp(int date, int time) const;
 
@@ -85,6 +91,9 @@ private:
     bool m_hasDate = false;
     bool m_hasTime = false;
     bool m_simpleLayout = false;
+    bool m_vectorKernel = DmonRowKernel::supported();
+    qint64 m_vectorKernelRows = 0;
+    alignas(32) float m_tokenValues[DmonRowKernel::MaxTokens];
 
     // Summary.
     QByteArrayList m_allValueNames;

@@ -157,6 +157,7 @@ int parse(const char* path)
     std::printf("tunedeck_file_seconds %.4f\n", fileSeconds);
     std::printf("tunedeck_file_mb_per_s %.1f\n", double(total) / 1e6 / fileSeconds);
     std::printf("tunedeck_rows %lld\n", static_cast<long long>(fromFile.rows()));
+    std::printf("tunedeck_vector_kernel_rows %lld\n", static_cast<long long>(fromFile.vectorKernelRows()));
     std::printf("tunedeck_sm_sum %.0f\n", smSum(fromFile));
 
     // 2. The same bytes in memory, whole vs random chunks of 1 B - 64 KiB (best of 3 each).
@@ -212,6 +213,17 @@ int parse(const char* path)
             "tunedeck_in_cache_mb_per_s %.1f\n", double(cut) * 700 / 1e6 / (double(timer.nsecsElapsed()) / 1e9));
     }
     std::printf("tunedeck_memory_chunked_mb_per_s %.1f\n", double(bytes.size()) / 1e6 / chunked);
+    {
+        // The portable paths alone (what a CPU without AVX-512 VBMI2 runs): same bytes, same results.
+        DmonReader r;
+        r.setVectorKernel(false);
+        timer.restart();
+        r.feed(bytes);
+        r.finish();
+        std::printf(
+            "tunedeck_portable_mb_per_s %.1f\n", double(bytes.size()) / 1e6 / (double(timer.nsecsElapsed()) / 1e9));
+        std::printf("portable_identical %s\n", signature(r) == wholeSig ? "yes" : "no");
+    }
     std::printf("chunked_over_whole %.3f\n", whole / chunked);
     std::printf("chunked_identical %s\n", chunkSig == wholeSig && wholeSig == signature(fromFile) ? "yes" : "no");
     return 0;

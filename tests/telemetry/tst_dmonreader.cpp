@@ -9,6 +9,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <memory>
 
 using namespace TuneDeck::Telemetry;
 
@@ -266,6 +267,122 @@ private Q_SLOTS:
                     QCOMPARE(v, f.toFloat());
             }
         }
+    }
+
+    void vectorKernelAgreesWithPortablePaths_data()
+    {
+        QTest::addColumn<QByteArray>("header");
+        QTest::addColumn<int>("lead"); // date/time columns before gpu
+        QTest::addColumn<int>("values");
+        QTest::newRow("-o TD -s puct wide") << QByteArray("#Date Time gpu pwr gtemp mtemp sm mem enc dec jpg ofa mclk "
+                                                          "pclk rxpci txpci\n")
+                                            << 2 << 13;
+        QTest::newRow("-o T -s pu") << QByteArray("#Time gpu pwr gtemp mtemp sm mem enc dec\n") << 1 << 7;
+        QTest::newRow("no -o, -s u") << QByteArray("# gpu sm mem enc dec\n") << 0 << 4;
+        QTest::newRow("-o D, 28 values (31 tokens)")
+            << QByteArray("#Date gpu " + QByteArrayList(28, "x").join(' ') + "\n") << 1 << 28;
+        QTest::newRow("-o TD, 31 values (34 tokens: too many for the kernel)")
+            << QByteArray("#Date Time gpu " + QByteArrayList(31, "x").join(' ') + "\n") << 2 << 31;
+    }
+
+    void vectorKernelAgreesWithPortablePaths()
+    {
+        // Rows built to probe the kernel's edges: tokens across the 64-byte half, rows of 126-130 bytes, no
+        // leading blank, 1-9 digit values, "-" anywhere (also in date, time or gpu), stray ':' '-' '.', GPU
+        // 1023/1024, short dates and times, a token too many or too few. Parsed with the kernel and without,
+        // in 4 KiB chunks: every row's values, time and GPU, and the summary must be the same.
+        QFETCH(QByteArray, header);
+        QFETCH(int, lead);
+        QFETCH(int, values);
+        QRandomGenerator rng(7);
+        QByteArray text = header;
+        for (int i = 0; i < 6000; ++i) {
+            QByteArrayList f;
+            if (lead == 2 || (lead == 1 && !header.contains("Time")))
+                f << QByteArray("202409") + QByteArray::number(10 + i % 20);
+            if (header.contains("Time"))
+                f << QByteArray("23:59:") + QByteArray::number(10 + i % 50);
+            f << QByteArray::number(i % 16);
+            for (int c = 0; c < values; ++c) {
+                const int kind = int(rng.bounded(24));
+                const int bits = std::min(kind + 2, values > 16 ? 6 : 30); // many columns: short values, rows <= 128 B
+                f << (kind == 0 ? QByteArray("-") : QByteArray::number(rng.bounded(quint32(1) << bits)));
+            }
+            const int damage = int(rng.bounded(40));
+            const int at = int(rng.bounded(f.size()));
+            switch (damage) {
+            case 0:
+                f[at] = "-";
+                break;
+            case 1:
+                f[at] += ':';
+                break;
+            case 2:
+                f[at] = "-" + f[at];
+                break;
+            case 3:
+                f[at] += ".5";
+                break;
+            case 4:
+                f.removeAt(at);
+                break;
+            case 5:
+                f.insert(at, "7");
+                break;
+            case 6:
+                f[lead] = "1023";
+                break;
+            case 7:
+                f[lead] = "1024";
+                break;
+            case 8:
+                f[0] = f[0].mid(1);
+                break;
+            case 9:
+                f[at] = "123456789";
+                break;
+            case 10:
+                f[at] = "12345678";
+                break;
+            default:
+                break;
+            }
+            const int gap = damage == 11 ? 0 : int(rng.bounded(1, damage == 12 ? 9 : (values > 16 ? 2 : 4)));
+            QByteArray line = (damage == 13 ? QByteArray() : QByteArray(int(rng.bounded(1, 3)), ' '))
+                + f.join(QByteArray(std::max(gap, 1), ' '));
+            if (damage == 14)
+                line = line.leftJustified(int(rng.bounded(126, 131)), ' ');
+            text += line + "\n";
+        }
+        const auto parse = [&text](bool vector, Collect& sink) {
+            auto r = std::make_unique<DmonReader>();
+            r->setVectorKernel(vector);
+            r->setSink(&sink);
+            for (qsizetype pos = 0; pos < text.size(); pos += 4096)
+                r->feed(QByteArrayView(text).sliced(pos, std::min<qsizetype>(4096, text.size() - pos)));
+            r->finish();
+            return r;
+        };
+        Collect withKernel, portable;
+        const auto a = parse(true, withKernel);
+        const auto b = parse(false, portable);
+        QCOMPARE(b->vectorKernelRows(), 0);
+        QCOMPARE(signature(*a), signature(*b));
+        QCOMPARE(withKernel.gpus, portable.gpus);
+        QCOMPARE(withKernel.times, portable.times);
+        QCOMPARE(withKernel.rows.size(), portable.rows.size());
+        for (qsizetype i = 0; i < portable.rows.size(); ++i) {
+            for (qsizetype c = 0; c < portable.rows[i].size(); ++c) {
+                const float x = withKernel.rows[i][c], y = portable.rows[i][c];
+                QVERIFY2(x == y || (std::isnan(x) && std::isnan(y)), qPrintable(QStringLiteral("row %1").arg(i)));
+            }
+        }
+        QVERIFY(a->skipped() > 100); // the damaged rows are really there
+        // The kernel must really have taken most rows where the CPU has it (unless a row has too many tokens).
+        if (DmonRowKernel::supported() && lead + 1 + values <= DmonRowKernel::MaxTokens)
+            QVERIFY2(a->vectorKernelRows() > a->rows() / 2, qPrintable(QString::number(a->vectorKernelRows())));
+        else
+            QCOMPARE(a->vectorKernelRows(), 0);
     }
 
     void intoTheStore()
