@@ -38,9 +38,9 @@ struct ViewColumn
 //
 // Layout: series that are sampled together (all metrics of one GPU in a dmon log, all vmstat columns of a
 // node) share one *time axis* (ms, 8 bytes per sample, shared by 10-20 series), and each series stores its
-// values as float32 in fixed blocks. Each series also keeps a min/max pyramid with fan-out 16 (level 1 holds
-// min/max of 16 samples, level 2 of 256, ...): 8 bytes per 16 samples, so about 4.6 bytes per stored value in
-// total for a dmon log. A view of any window costs O(columns × (log n + 16 × levels)) whatever the number of
+// values as float32 in fixed blocks. Each series also keeps a min/max pyramid with fan-out 8 (level 1 holds
+// min/max of 8 samples, level 2 of 64, ...): 8 bytes per 8 samples, so about 6 bytes per stored value in
+// total for a dmon log. A view of any window costs O(columns × (log n + 8 × levels)) whatever the number of
 // samples, and min/max are exact, so a one-sample spike is never decimated away.
 //
 // Nodes' clocks may differ by seconds: setClockOffset() shifts a node's axes when they are viewed; stored
