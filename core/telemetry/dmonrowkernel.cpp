@@ -1,7 +1,6 @@
 #include "core/telemetry/dmonrowkernel.h"
 
 #include <cstdint>
-#include <cstring>
 #include <limits>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))

@@ -26,6 +26,7 @@ struct Row
     int gpu = -1;
 };
 
+// Whether this CPU has the instructions; parse() must only be called when it does.
 bool supported();
 
 // Parses the row at p (at least ReadBytes readable bytes) with `tokens` whitespace-separated fields: the
