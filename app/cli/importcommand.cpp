@@ -7,9 +7,9 @@
 #include "core/job/jobvalidator.h"
 #include "core/job/profileregistry.h"
 #include "core/util/atomicfiles.h"
+#include "core/util/inputfile.h"
 
 #include <QCommandLineParser>
-#include <QFile>
 #include <QTextStream>
 
 namespace TuneDeck::Cli {
@@ -49,26 +49,25 @@ int runImport(const QStringList& arguments)
 
     const QString profileName
         = parser.isSet(profileOption) ? parser.value(profileOption) : QStringLiteral("baskerville");
-    const ProfileRegistry registry;
-    for (const QString& problem : registry.errors())
-        err << problem << '\n';
-    const std::optional<ClusterProfile> profile = registry.find(profileName);
-    if (!profile) {
-        err << "tunedeck import: no cluster profile '" << profileName << "' (known: " << registry.names().join(u", ")
-            << ")\n";
+    const ProfileLookup found = ProfileRegistry().lookup(profileName);
+    for (const QString& warning : found.warnings)
+        err << "warning: " << warning << '\n';
+    for (const QString& error : found.errors)
+        err << error << '\n';
+    if (!found.profile)
         return UsageOrInvalid;
-    }
+    const ClusterProfile* const profile = &*found.profile;
 
     QList<QPair<QString, QByteArray>> inputs;
     bool unreadable = false;
     for (const QString& path : paths) {
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly)) {
-            err << path << ": cannot read: " << file.errorString() << '\n';
+        const InputFile file = readInputFile(path, InputLimit::ImportedFile, QStringLiteral("an imported file"));
+        if (!file.ok()) {
+            err << file.error << '\n';
             unreadable = true;
             continue;
         }
-        inputs.append({ path, file.readAll() });
+        inputs.append({ path, file.bytes });
     }
     if (unreadable)
         return UsageOrInvalid;

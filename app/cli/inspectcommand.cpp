@@ -9,6 +9,7 @@
 #include "core/telemetry/trainerjsonlreader.h"
 #include "core/telemetry/trainerlogreader.h"
 #include "core/telemetry/vmstatreader.h"
+#include "core/util/inputfile.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -200,7 +201,8 @@ QJsonObject inspectJsonl(QFile& file, QTextStream& text, bool json, bool& ok)
 
 QJsonObject inspectSacct(QFile& file, QTextStream& text, bool json, bool& ok)
 {
-    const QByteArray bytes = file.readAll();
+    // Parsed whole (the other logs are streamed); runInspect() checked the size.
+    const QByteArray bytes = file.read(InputLimit::SacctOutput);
     ok = file.error() == QFileDevice::NoError;
     const Slurm::SacctResult r = Slurm::SacctParser::parse(bytes);
     QJsonArray jobs;
@@ -273,10 +275,10 @@ int runInspect(const QStringList& arguments)
 
     int status = Success;
     for (const QString& path : std::as_const(files)) {
-        QFile file(path);
-        if (QFileInfo(path).isDir() || !file.open(QIODevice::ReadOnly)) {
-            err << "tunedeck inspect: cannot read " << path << ": "
-                << (QFileInfo(path).isDir() ? QStringLiteral("is a directory") : file.errorString()) << '\n';
+        QFile file;
+        // Only regular files: a FIFO without a writer would block, /dev/zero never ends.
+        if (const QString problem = openInputFile(path, file); !problem.isEmpty()) {
+            err << "tunedeck inspect: " << problem << '\n';
             status = UsageOrInvalid;
             continue;
         }
@@ -289,6 +291,12 @@ int runInspect(const QStringList& arguments)
                 status = UsageOrInvalid;
                 continue;
             }
+        }
+        if (format == LogFormat::Sacct && file.size() > InputLimit::SacctOutput) {
+            err << "tunedeck inspect: " << path << ": " << formatByteSize(file.size()) << " is more than the "
+                << formatByteSize(InputLimit::SacctOutput) << " sacct output may have\n";
+            status = UsageOrInvalid;
+            continue;
         }
         QString textOut;
         QTextStream text(&textOut);

@@ -21,15 +21,12 @@ std::optional<ClusterProfile> ProfileOptions::resolve(
         return loaded.ok() ? std::optional(loaded.profile) : std::nullopt;
     }
     const QString name = parser.isSet(m_name) ? parser.value(m_name) : fallbackName;
-    const ProfileRegistry registry;
-    if (auto profile = registry.find(name))
-        return profile;
-    // A broken user file may be the profile asked for: show why it could not be read.
-    for (const QString& error : registry.errors())
+    const ProfileLookup found = ProfileRegistry().lookup(name);
+    for (const QString& warning : found.warnings)
+        err << "warning: " << warning << '\n';
+    for (const QString& error : found.errors)
         err << error << '\n';
-    err << "profile: no cluster profile named '" << name << "' (known: " << registry.names().join(u", ")
-        << "; user profiles go in " << ProfileRegistry::userProfilesFolder() << ")\n";
-    return std::nullopt;
+    return found.profile;
 }
 
 } // namespace TuneDeck::Cli

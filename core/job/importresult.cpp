@@ -3,6 +3,7 @@
 #include "core/job/accelerateimporter.h"
 #include "core/job/sbatchimporter.h"
 #include "core/job/trainimporter.h"
+#include "core/job/yamlreader.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -43,8 +44,8 @@ ImportKind detectImportKind(const QByteArray& text)
         "per_device_train_batch_size", "output_dir", "lora_target", "cutoff_len", "num_train_epochs" };
     int accelerate = 0;
     int train = 0;
-    try {
-        const YAML::Node root = YAML::Load(text.toStdString());
+    if (const YamlDocument document = loadYamlDocument(text); document.ok()) {
+        const YAML::Node& root = document.root;
         if (!root.IsMap())
             return ImportKind::Unknown;
         if (root["tunedeck_job_spec"])
@@ -53,8 +54,9 @@ ImportKind detectImportKind(const QByteArray& text)
             accelerate += root[key] ? 1 : 0;
         for (const char* key : trainKeys)
             train += root[key] ? 1 : 0;
-    } catch (const YAML::Exception&) {
-        // Broken YAML: guess from the text, so the importer can report the syntax error with its line.
+    } else {
+        // Broken YAML (syntax, duplicate keys, an alias bomb): guess from the text, so the importer can
+        // report the problem with its line.
         for (const char* key : accelerateKeys)
             accelerate += text.contains(QByteArray(QByteArray(key) + ':')) ? 1 : 0;
         for (const char* key : trainKeys)
@@ -169,19 +171,16 @@ void finishImport(ImportResult& result, const ClusterProfile& profile)
 std::optional<YAML::Node> loadYamlMapping(
     const QByteArray& text, const QString& sourceName, ImportResult& result, const QString& notAMapping)
 {
-    YAML::Node root;
-    try {
-        root = YAML::Load(text.toStdString());
-    } catch (const YAML::Exception& e) {
-        result.error(
-            sourceName, e.mark.line + 1, QStringLiteral("YAML syntax error: ") + QString::fromStdString(e.msg));
+    const YamlDocument document = loadYamlDocument(text);
+    if (!document.ok()) {
+        result.error(sourceName, document.line, document.error);
         return std::nullopt;
     }
-    if (!root.IsMap()) {
+    if (!document.root.IsMap()) {
         result.error(sourceName, 1, notAMapping);
         return std::nullopt;
     }
-    return root;
+    return document.root;
 }
 
 } // namespace TuneDeck

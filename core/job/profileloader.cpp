@@ -1,10 +1,9 @@
 #include "core/job/profileloader.h"
 
 #include "core/job/yamlreader.h"
+#include "core/util/inputfile.h"
 #include "core/util/shellquote.h"
 #include "core/util/slurmvalues.h"
-
-#include <QFile>
 
 namespace TuneDeck {
 namespace {
@@ -143,13 +142,13 @@ ProfileLoadResult loadProfileFromYaml(const QByteArray& text, const QString& sou
 
 ProfileLoadResult loadProfileFromFile(const QString& path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    const InputFile file = readInputFile(path, InputLimit::ClusterProfile, QStringLiteral("a cluster profile"));
+    if (!file.ok()) {
         ProfileLoadResult result;
-        result.errors.append(path + u": cannot read: " + file.errorString());
+        result.errors.append(file.error);
         return result;
     }
-    return loadProfileFromYaml(file.readAll(), path);
+    return loadProfileFromYaml(file.bytes, path);
 }
 
 } // namespace TuneDeck

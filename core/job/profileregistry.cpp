@@ -3,6 +3,7 @@
 #include "core/job/profileloader.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QStandardPaths>
 
 // The bundled profiles are compiled into tunedeck_job as Qt resources (core/job/CMakeLists.txt).
@@ -14,6 +15,7 @@ static void initBundledProfiles()
 namespace TuneDeck {
 
 ProfileRegistry::ProfileRegistry(const QString& userFolder)
+    : m_userFolder(userFolder)
 {
     initBundledProfiles();
     const QDir bundled(QStringLiteral(":/tunedeck/profiles"));
@@ -27,13 +29,16 @@ ProfileRegistry::ProfileRegistry(const QString& userFolder)
     if (userFolder.isEmpty())
         return;
     const QDir user(userFolder);
+    // QDir::System too: a FIFO, device or dangling link named *.yaml is reported, not silently invisible.
     for (const QString& file :
-        user.entryList({ QStringLiteral("*.yaml"), QStringLiteral("*.yml") }, QDir::Files, QDir::Name)) {
+        user.entryList({ QStringLiteral("*.yaml"), QStringLiteral("*.yml") }, QDir::Files | QDir::System, QDir::Name)) {
         const ProfileLoadResult result = loadProfileFromFile(user.filePath(file));
-        if (result.ok())
+        if (result.ok()) {
             add(result.profile);
-        else
+        } else {
             m_errors.append(result.errors);
+            m_broken.append({ QFileInfo(file).completeBaseName(), result.profile.name, result.errors });
+        }
     }
 }
 
@@ -68,6 +73,26 @@ std::optional<ClusterProfile> ProfileRegistry::find(const QString& name) const
             return profile;
     }
     return std::nullopt;
+}
+
+ProfileLookup ProfileRegistry::lookup(const QString& name) const
+{
+    ProfileLookup result;
+    for (const BrokenFile& broken : m_broken) {
+        if (broken.baseName == name || broken.declaredName == name)
+            result.errors.append(broken.errors);
+        else
+            for (const QString& error : broken.errors)
+                result.warnings.append(error + QStringLiteral(" (profile file skipped)"));
+    }
+    if (!result.errors.isEmpty())
+        return result;
+    result.profile = find(name);
+    if (!result.profile)
+        result.errors.append(
+            QStringLiteral("profile: no cluster profile named '%1' (known: %2; user profiles go in %3)")
+                .arg(name, names().join(u", "), m_userFolder));
+    return result;
 }
 
 } // namespace TuneDeck

@@ -327,6 +327,10 @@ bool isAssignment(const QString& word, QString* name = nullptr, QString* value =
 
 // ---------------------------------------------------------------------------------------------------
 
+// The longest text a variable expansion may produce. Real values are paths and command lines; the bound
+// keeps a script that doubles a variable on every line from exhausting memory.
+constexpr qsizetype MaxExpandedLength = 64 * 1024;
+
 class ScriptImporter
 {
 public:
@@ -383,6 +387,7 @@ private:
     };
     QList<Assignment> m_assignments;
     QSet<QString> m_usedVars;
+    bool m_expansionTooLong = false; // set by expand(), reported by assign()
     QString m_cwd; // empty: the submission folder, unknown here
     bool m_launchSeen = false;
     QString m_launchDir;
@@ -855,6 +860,14 @@ QString ScriptImporter::expand(const QString& word, bool* resolved)
         const QRegularExpressionMatch match = it.next();
         const QString name = match.captured(1).isEmpty() ? match.captured(3) : match.captured(1);
         out += word.mid(last, match.capturedStart() - last);
+        if (out.size() > MaxExpandedLength) {
+            // `V1="$V0$V0"` doubles with every line: 33 lines would need gigabytes. bash would do it; the
+            // importer keeps the word as written instead.
+            m_expansionTooLong = true;
+            if (resolved)
+                *resolved = false;
+            return word;
+        }
         if (m_vars.contains(name)) {
             m_usedVars.insert(name);
             out += m_vars.value(name);
@@ -869,6 +882,12 @@ QString ScriptImporter::expand(const QString& word, bool* resolved)
         last = match.capturedEnd();
     }
     out += word.mid(last);
+    if (out.size() > MaxExpandedLength) {
+        m_expansionTooLong = true;
+        if (resolved)
+            *resolved = false;
+        return word;
+    }
     if (out.contains(u"$(") || out.contains(u'`'))
         ok = false;
     if (resolved)
@@ -916,7 +935,14 @@ void ScriptImporter::assign(const QString& name, const QString& rawValue, int li
     // rawValue comes from shellWords(), so its quotes are already removed.
     const QString& raw = rawValue;
     bool resolved = false;
+    m_expansionTooLong = false;
     const QString value = expand(raw, &resolved);
+    if (m_expansionTooLong)
+        note(line,
+            QStringLiteral("%1: the value would be longer than %2 characters with its variables expanded; kept "
+                           "unexpanded")
+                .arg(name)
+                .arg(MaxExpandedLength));
     m_vars.insert(name, value);
     if (resolved)
         m_unresolvedVars.remove(name);

@@ -1,6 +1,103 @@
 #include "core/job/yamlreader.h"
 
+#include <algorithm>
+#include <set>
+#include <string>
+#include <vector>
+
 namespace TuneDeck {
+namespace {
+
+int lineOf(const YAML::Node& node)
+{
+    return node.IsDefined() && node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
+}
+
+// Walks the tree as a consumer would, aliases expanded, and stops at the first problem: the walk itself
+// is bounded by MaxYamlNodes, so a bomb costs at most that many steps.
+class TreeCheck
+{
+public:
+    bool visit(const YAML::Node& node, int depth)
+    {
+        if (++m_nodes > MaxYamlNodes)
+            return fail(node,
+                QStringLiteral("more than %1 YAML nodes once aliases are expanded (an alias bomb?)").arg(MaxYamlNodes));
+        if (depth > MaxYamlDepth)
+            return fail(node, QStringLiteral("nested more than %1 levels deep (a recursive alias?)").arg(MaxYamlDepth));
+        if (node.IsSequence()) {
+            for (const YAML::Node& item : node) {
+                if (!visit(item, depth + 1))
+                    return false;
+            }
+        } else if (node.IsMap()) {
+            std::set<std::string> keys;
+            for (const auto& entry : node) {
+                if (entry.first.IsScalar() && !keys.insert(entry.first.Scalar()).second)
+                    return fail(entry.first,
+                        QStringLiteral("duplicate key '%1' (PyYAML would take this value, TuneDeck would read "
+                                       "the first; remove one)")
+                            .arg(QString::fromStdString(entry.first.Scalar())));
+                if (!visit(entry.first, depth + 1) || !visit(entry.second, depth + 1))
+                    return false;
+            }
+        }
+        return true;
+    }
+
+    QString error;
+    int line = 0;
+
+private:
+    bool fail(const YAML::Node& at, const QString& message)
+    {
+        error = message;
+        line = lineOf(at);
+        return false;
+    }
+
+    int m_nodes = 0;
+};
+
+} // namespace
+
+YamlDocument loadYamlDocument(const QByteArray& text)
+{
+    YamlDocument document;
+    std::vector<YAML::Node> documents;
+    try {
+        documents = YAML::LoadAll(text.toStdString());
+    } catch (const YAML::Exception& e) {
+        // yaml-cpp marks are 0-based.
+        document.error = QStringLiteral("YAML syntax error: ") + QString::fromStdString(e.msg);
+        document.line = e.mark.line >= 0 ? e.mark.line + 1 : 0;
+        return document;
+    }
+    if (documents.size() > 1) {
+        // Point at the `---` that starts the second document: the last marker line before its first node.
+        const int nodeLine = lineOf(documents[1]);
+        int markerLine = 0;
+        const QByteArrayList lines = text.split('\n');
+        for (int i = 0; i < lines.size() && (nodeLine == 0 || i < nodeLine); ++i) {
+            const QByteArray& l = lines[i];
+            if (l.startsWith("---") && (l.size() == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r'))
+                markerLine = i + 1;
+        }
+        document.error
+            = QStringLiteral("a second YAML document (`---`): the file must hold one document (PyYAML refuses it)");
+        document.line = markerLine > 0 ? markerLine : nodeLine;
+        return document;
+    }
+    if (!documents.empty())
+        document.root = documents.front();
+    TreeCheck check;
+    if (!check.visit(document.root, 0)) {
+        document.error = check.error;
+        document.line = check.line;
+        document.root = YAML::Node();
+    }
+    return document;
+}
 
 QString joinPath(const QString& path, const char* key)
 {
@@ -14,19 +111,16 @@ YamlReader::YamlReader(QString sourceName)
 
 YAML::Node YamlReader::parse(const QByteArray& text)
 {
-    try {
-        YAML::Node root = YAML::Load(text.toStdString());
-        if (!root.IsMap()) {
-            m_errors.append(m_sourceName + u":1: the file must be a YAML mapping of keys to values");
-            return {};
-        }
-        return root;
-    } catch (const YAML::Exception& e) {
-        // yaml-cpp marks are 0-based.
-        m_errors.append(m_sourceName + u':' + QString::number(e.mark.line + 1) + u": YAML syntax error: "
-            + QString::fromStdString(e.msg));
+    const YamlDocument document = loadYamlDocument(text);
+    if (!document.ok()) {
+        m_errors.append(m_sourceName + u':' + QString::number(std::max(document.line, 1)) + u": " + document.error);
         return {};
     }
+    if (!document.root.IsMap()) {
+        m_errors.append(m_sourceName + u":1: the file must be a YAML mapping of keys to values");
+        return {};
+    }
+    return document.root;
 }
 
 QString YamlReader::location(const YAML::Node& at) const

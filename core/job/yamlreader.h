@@ -12,6 +12,26 @@
 
 namespace TuneDeck {
 
+// yaml-cpp 0.7 has no limit on aliases: a few lines of `&a [*b, *b, ...]` stand for billions of nodes,
+// which every walk over the tree (or a cycle, `&a [*a]`) turns into a hang or bad_alloc. Documents are
+// refused beyond these bounds; real configs have a few hundred nodes.
+inline constexpr int MaxYamlNodes = 100000; // counted with every alias expanded
+inline constexpr int MaxYamlDepth = 64;
+
+struct YamlDocument
+{
+    YAML::Node root;
+    QString error; // empty on success
+    int line = 0; // 1-based line of the error (0: the whole file)
+    bool ok() const { return error.isEmpty(); }
+};
+
+// Loads the one document of a YAML file the way PyYAML's safe_load reads it, and refuses what yaml-cpp
+// would read differently: a second document (`---`; PyYAML refuses the file, yaml-cpp would read the
+// first), a key twice in one mapping (PyYAML takes the last, yaml-cpp's lookup the first), and alias
+// expansion beyond MaxYamlNodes or MaxYamlDepth. Syntax errors come back with their line.
+YamlDocument loadYamlDocument(const QByteArray& text);
+
 // Strict reading of a YAML mapping for TuneDeck's own files (cluster profiles, job specs): every
 // problem becomes "file:line: key: message" with the dotted key path, unknown keys are errors (a typo
 // must not silently fall back to a default), and reading goes on after an error so a user sees all

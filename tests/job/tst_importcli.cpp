@@ -115,7 +115,7 @@ void TestImportCli::refusals_data()
     QTest::newRow("unreadable") << QByteArray() << QStringList() << QStringLiteral("input.sh: cannot read");
     QTest::newRow("unknown profile") << QByteArray("#!/bin/bash\n#SBATCH -N 1\n")
                                      << QStringList { QStringLiteral("--profile"), QStringLiteral("nowhere") }
-                                     << QStringLiteral("no cluster profile 'nowhere'");
+                                     << QStringLiteral("no cluster profile named 'nowhere'");
 }
 
 void TestImportCli::refusals()
