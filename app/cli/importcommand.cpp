@@ -47,6 +47,15 @@ int runImport(const QStringList& arguments)
         return UsageOrInvalid;
     }
 
+    // The output is checked before any work: never onto one of the files being imported, a device, a FIFO
+    // or a symlink.
+    if (parser.isSet(saveSpecOption)) {
+        if (const QString problem = checkOutputPaths({ parser.value(saveSpecOption) }, paths); !problem.isEmpty()) {
+            err << "tunedeck import: --save-spec " << problem << "; nothing written\n";
+            return UsageOrInvalid;
+        }
+    }
+
     const QString profileName
         = parser.isSet(profileOption) ? parser.value(profileOption) : QStringLiteral("baskerville");
     const ProfileLookup found = ProfileRegistry().lookup(profileName);
@@ -74,11 +83,12 @@ int runImport(const QStringList& arguments)
 
     for (const auto& [path, bytes] : std::as_const(inputs)) {
         if (const ImportKind kind = detectImportKind(bytes); kind != ImportKind::Unknown)
-            out << path << ": read as " << importKindName(kind) << '\n';
+            err << path << ": read as " << importKindName(kind) << '\n';
     }
     const ImportResult result = importJobFiles(inputs, *profile);
+    // Every message goes to stderr, so `import ... > spec.yaml` gives a spec that reads back.
     for (const ImportMessage& note : result.notes)
-        out << note.toString() << '\n';
+        err << note.toString() << '\n';
     if (!result.ok()) {
         for (const ImportMessage& error : result.errors)
             err << error.toString() << '\n';
@@ -86,10 +96,14 @@ int runImport(const QStringList& arguments)
         return UsageOrInvalid;
     }
     // The spec is saved even when it does not validate yet (an imported script often lacks what TuneDeck
-    // needs, such as the project path); the findings say what to fill in before rendering.
+    // needs, such as the project path); the findings say what to fill in before rendering. They are
+    // warnings of the import, which succeeded: exit 2 and `error:` mean nothing was written.
     for (const Diagnostic& diagnostic : validateJob(result.spec, *profile)) {
-        if (diagnostic.severity != Severity::Info)
-            out << formatDiagnostic(diagnostic) << '\n';
+        if (diagnostic.severity == Severity::Warning)
+            err << formatDiagnostic(diagnostic) << '\n';
+        else if (diagnostic.severity == Severity::Error)
+            err << "warning: " << diagnostic.field << ": " << diagnostic.message
+                << " (render refuses the spec until this is fixed)\n";
     }
     const QByteArray yaml = saveJobSpecToYaml(result.spec);
     if (!parser.isSet(saveSpecOption)) {
@@ -97,7 +111,7 @@ int runImport(const QStringList& arguments)
         return Success;
     }
     const QString target = parser.value(saveSpecOption);
-    if (const QString problem = writeFilesAtomically({ { target, yaml } }); !problem.isEmpty()) {
+    if (const QString problem = writeFilesAtomically({ { target, yaml } }, paths); !problem.isEmpty()) {
         err << "tunedeck import: " << problem << '\n';
         return Failure;
     }

@@ -40,12 +40,13 @@ void TestImportCli::walkthroughFiles()
         = Test::runTunedeck({ QStringLiteral("import"), walkthroughFile(QStringLiteral("config_node02gpu04.yaml")),
             walkthroughFile(QStringLiteral("batch-llama3-70b-ft.sh")), QStringLiteral("--save-spec"), specPath });
     QVERIFY2(run.exitCode == 0, run.err.constData());
-    const QString out = QString::fromUtf8(run.out);
-    QVERIFY2(out.contains(QStringLiteral("config_node02gpu04.yaml: read as accelerate config\n")), qPrintable(out));
-    QVERIFY2(out.contains(QStringLiteral("batch-llama3-70b-ft.sh: read as sbatch script\n")), qPrintable(out));
-    QVERIFY2(out.contains(QStringLiteral("batch-llama3-70b-ft.sh:37: fixed port 12340")), qPrintable(out));
-    QVERIFY2(out.contains(QStringLiteral("batch-llama3-70b-ft.sh:48: `nvidia-smi dmon")), qPrintable(out));
-    QVERIFY2(out.contains(QStringLiteral("wrote ") + specPath), qPrintable(out));
+    // Messages on stderr, the result on stdout.
+    const QString err = QString::fromUtf8(run.err);
+    QVERIFY2(err.contains(QStringLiteral("config_node02gpu04.yaml: read as accelerate config\n")), qPrintable(err));
+    QVERIFY2(err.contains(QStringLiteral("batch-llama3-70b-ft.sh: read as sbatch script\n")), qPrintable(err));
+    QVERIFY2(err.contains(QStringLiteral("batch-llama3-70b-ft.sh:37: fixed port 12340")), qPrintable(err));
+    QVERIFY2(err.contains(QStringLiteral("batch-llama3-70b-ft.sh:48: `nvidia-smi dmon")), qPrintable(err));
+    QCOMPARE(QString::fromUtf8(run.out), QStringLiteral("wrote ") + specPath + u'\n');
 
     const JobSpecLoadResult loaded = loadJobSpecFromFile(specPath);
     QVERIFY2(loaded.ok(), qPrintable(loaded.errors.join(u'\n')));
