@@ -423,8 +423,22 @@ void AccelerateImporter::deepspeed(const YAML::Node& config)
 void AccelerateImporter::run(const YAML::Node& root)
 {
     const YAML::Node typeNode = root["distributed_type"];
-    const QString type = scalarText(typeNode).toUpper();
+    const QString type = scalarText(typeNode);
+    // accelerate's DistributedType(value): exact, case-sensitive names; anything else and `accelerate
+    // launch` refuses the config, so the import must not carry it over as if it were FSDP.
+    static const QStringList knownTypes { QStringLiteral("NO"), QStringLiteral("MULTI_CPU"),
+        QStringLiteral("MULTI_GPU"), QStringLiteral("MULTI_NPU"), QStringLiteral("MULTI_MLU"),
+        QStringLiteral("MULTI_SDAA"), QStringLiteral("MULTI_MUSA"), QStringLiteral("MULTI_XPU"),
+        QStringLiteral("MULTI_HPU"), QStringLiteral("DEEPSPEED"), QStringLiteral("FSDP"), QStringLiteral("XLA"),
+        QStringLiteral("MEGATRON_LM") };
     bool isFsdp = true;
+    if (typeNode.IsDefined() && (!typeNode.IsScalar() || !knownTypes.contains(type))) {
+        error(typeNode,
+            QStringLiteral("distributed_type: '%1' is not an accelerate distributed type (%2); accelerate refuses "
+                           "the config")
+                .arg(flowText(typeNode, false), knownTypes.join(u", ")));
+        return;
+    }
     if (!typeNode.IsDefined()) {
         note(root, QStringLiteral("no distributed_type; TuneDeck generates FSDP"));
     } else if (type == u"DEEPSPEED") {

@@ -148,7 +148,21 @@ const OptionSpec SbatchOptions[] = {
     { "wrap", 0, ArgKind::Required },
 };
 
-const OptionSpec* findLong(const QString& name, bool* abbreviated)
+// NVIDIA's pyxis SPANK plugin (container jobs) is common on GPU clusters: its options are kept. Any other
+// option sbatch does not know makes sbatch refuse the script, so importing it would only defer the error.
+bool isPyxisOption(const QString& name)
+{
+    static const QStringList options { QStringLiteral("container-image"), QStringLiteral("container-mounts"),
+        QStringLiteral("container-workdir"), QStringLiteral("container-name"), QStringLiteral("container-save"),
+        QStringLiteral("container-mount-home"), QStringLiteral("no-container-mount-home"),
+        QStringLiteral("container-remap-root"), QStringLiteral("no-container-remap-root"),
+        QStringLiteral("container-entrypoint"), QStringLiteral("no-container-entrypoint"),
+        QStringLiteral("container-writable"), QStringLiteral("container-readonly"), QStringLiteral("container-env") };
+    return options.contains(name);
+}
+
+// `candidates` receives every option `name` abbreviates when it is ambiguous (nullptr returned).
+const OptionSpec* findLong(const QString& name, bool* abbreviated, QStringList* candidates)
 {
     *abbreviated = false;
     const OptionSpec* prefixMatch = nullptr;
@@ -160,6 +174,7 @@ const OptionSpec* findLong(const QString& name, bool* abbreviated)
         if (!name.isEmpty() && optionName.startsWith(name)) {
             prefixMatch = &option;
             ++prefixMatches;
+            candidates->append(QStringLiteral("--") + optionName);
         }
     }
     // getopt_long accepts any unambiguous prefix of a long option.
@@ -436,7 +451,16 @@ QList<ParsedOption> ScriptImporter::parseOptions(const QList<SbatchArgument>& ar
             const qsizetype equals = word.indexOf(u'=');
             const QString name = word.mid(2, equals < 0 ? -1 : equals - 2);
             bool abbreviated = false;
-            const OptionSpec* spec = findLong(name, &abbreviated);
+            QStringList candidates;
+            const OptionSpec* spec = findLong(name, &abbreviated, &candidates);
+            if (!spec && candidates.size() > 1) {
+                // getopt_long refuses an ambiguous abbreviation, and so does sbatch; kept, it would be
+                // written back as a directive the scheduler refuses.
+                error(argument.line,
+                    QStringLiteral("--%1 is ambiguous (%2): sbatch refuses the script")
+                        .arg(name, candidates.join(u", ")));
+                continue;
+            }
             ParsedOption option;
             option.line = argument.line;
             if (equals >= 0) {
@@ -531,10 +555,16 @@ void ScriptImporter::applyOptions(const QList<ParsedOption>& options)
             note(option.line,
                 QStringLiteral("%1%2 is not modelled by TuneDeck; kept as an extra directive")
                     .arg(name, option.hasValue ? u'=' + option.value : QString()));
-        else
+        else if (isPyxisOption(option.name))
             note(option.line,
-                QStringLiteral("%1 is not a Slurm 22.05 sbatch option: sbatch refuses it (\"unrecognized option\") "
-                               "unless a plugin of the cluster adds it; kept as an extra directive")
+                QStringLiteral("%1 is an option of the pyxis plugin, not of sbatch itself: sbatch refuses it "
+                               "(\"unrecognized option\") unless the cluster has pyxis; kept as an extra directive")
+                    .arg(name));
+        else
+            error(option.line,
+                QStringLiteral("%1 is not a Slurm 22.05 sbatch option: sbatch refuses the script (\"unrecognized "
+                               "option\"); if a plugin of the cluster adds it, set it in the spec's "
+                               "slurm.extra_directives")
                     .arg(name));
     }
 

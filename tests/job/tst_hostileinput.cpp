@@ -51,6 +51,8 @@ private Q_SLOTS:
     void specAndProfileYaml_data();
     void specAndProfileYaml();
     void shellExpansionIsBounded();
+    void refusedLikeTheTools_data();
+    void refusedLikeTheTools();
     void brokenUserProfilesAreSkipped();
 };
 
@@ -195,6 +197,39 @@ void TestHostileInput::shellExpansionIsBounded()
             noted = true;
     }
     QVERIFY(noted);
+}
+
+void TestHostileInput::refusedLikeTheTools_data()
+{
+    // What sbatch or accelerate refuse is an import error (exit 2), not a note.
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QString>("error");
+
+    QTest::newRow("ambiguous abbreviation")
+        << QByteArray("#!/bin/bash\n#SBATCH -N 2\n#SBATCH --gpus-per=2\n")
+        << QStringLiteral("in:3: --gpus-per is ambiguous (--gpus-per-node, --gpus-per-socket, --gpus-per-task): "
+                          "sbatch refuses the script");
+    QTest::newRow("unknown option") << QByteArray("#!/bin/bash\n#SBATCH --nodez=2\n")
+                                    << QStringLiteral("in:2: --nodez is not a Slurm 22.05 sbatch option: sbatch "
+                                                      "refuses the script");
+    QTest::newRow("distributed_type misspelt")
+        << QByteArray("distributed_type: FDSP\nnum_processes: 4\n")
+        << QStringLiteral("in:1: distributed_type: 'FDSP' is not an accelerate distributed type");
+    QTest::newRow("distributed_type lower case")
+        << QByteArray("distributed_type: fsdp\nnum_processes: 4\n")
+        << QStringLiteral("in:1: distributed_type: 'fsdp' is not an accelerate distributed type");
+    QTest::newRow("distributed_type a list") << QByteArray("distributed_type: [FSDP]\nnum_processes: 4\n")
+                                             << QStringLiteral("in:1: distributed_type: '[FSDP]' is not");
+}
+
+void TestHostileInput::refusedLikeTheTools()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QString, error);
+    const ImportResult result = importJobFiles({ { QStringLiteral("in"), text } }, baskerville());
+    QCOMPARE(result.errors.size(), 1);
+    QVERIFY2(
+        result.errors.constFirst().toString().startsWith(error), qPrintable(result.errors.constFirst().toString()));
 }
 
 void TestHostileInput::brokenUserProfilesAreSkipped()

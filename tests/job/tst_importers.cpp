@@ -271,7 +271,7 @@ void TestImporters::options_data()
     QTest::newRow("plugin option kept") << QStringLiteral("--container-image nvcr.io/nvidia/pytorch:24.01-py3") << 1
                                         << 4 << QStringLiteral("a100_40") << QString()
                                         << QStringLiteral("--container-image=nvcr.io/nvidia/pytorch:24.01-py3")
-                                        << QStringLiteral("not a Slurm 22.05 sbatch option");
+                                        << QStringLiteral("is an option of the pyxis plugin");
     QTest::newRow("output replaced") << QStringLiteral("--output=logs/%x-%j.out\n-e logs/%x-%j.err") << 1 << 4
                                      << QStringLiteral("a100_40") << QString() << QString()
                                      << QStringLiteral(
