@@ -1,5 +1,8 @@
 #include "core/job/generators.h"
+#include "core/job/yamlreader.h"
 #include "core/job/yamltext.h"
+
+#include <QRegularExpression>
 
 #include <QList>
 #include <QPair>
@@ -56,7 +59,56 @@ QString mixedPrecision(Precision precision)
     return {};
 }
 
+// Every key the generator writes, in either FSDP version: an extra key may not repeat one.
+const QStringList& generatedTopKeys()
+{
+    static const QStringList keys { QStringLiteral("compute_environment"), QStringLiteral("debug"),
+        QStringLiteral("distributed_type"), QStringLiteral("downcast_bf16"), QStringLiteral("enable_cpu_affinity"),
+        QStringLiteral("main_training_function"), QStringLiteral("mixed_precision"), QStringLiteral("num_machines"),
+        QStringLiteral("num_processes"), QStringLiteral("rdzv_backend"), QStringLiteral("same_network"),
+        QStringLiteral("tpu_env"), QStringLiteral("tpu_use_cluster"), QStringLiteral("tpu_use_sudo"),
+        QStringLiteral("use_cpu"), QStringLiteral("fsdp_config") };
+    return keys;
+}
+
+const QStringList& generatedFsdpKeys()
+{
+    static const QStringList keys { QStringLiteral("fsdp_activation_checkpointing"),
+        QStringLiteral("fsdp_auto_wrap_policy"), QStringLiteral("fsdp_cpu_ram_efficient_loading"),
+        QStringLiteral("fsdp_offload_params"), QStringLiteral("fsdp_state_dict_type"),
+        QStringLiteral("fsdp_transformer_layer_cls_to_wrap"), QStringLiteral("fsdp_reshard_after_forward"),
+        QStringLiteral("fsdp_version"), QStringLiteral("fsdp_backward_prefetch"),
+        QStringLiteral("fsdp_backward_prefetch_policy"), QStringLiteral("fsdp_forward_prefetch"),
+        QStringLiteral("fsdp_sharding_strategy"), QStringLiteral("fsdp_sync_module_states"),
+        QStringLiteral("fsdp_use_orig_params") };
+    return keys;
+}
+
 } // namespace
+
+QString accelerateExtraProblem(const QString& key, const QString& value)
+{
+    static const QRegularExpression plainKey(QStringLiteral("^(fsdp_config\\.)?[A-Za-z_][A-Za-z0-9_]*\\z"));
+    if (!plainKey.match(key).hasMatch())
+        return QStringLiteral("'%1' is not an accelerate config key (letters, digits and '_', or fsdp_config.NAME)")
+            .arg(key);
+    const bool inFsdp = key.startsWith(u"fsdp_config.");
+    const QString name = inFsdp ? key.mid(12) : key;
+    if (inFsdp ? generatedFsdpKeys().contains(name) : generatedTopKeys().contains(name))
+        return QStringLiteral("%1 is written by TuneDeck from the design; set it through the design, not "
+                              "accelerate_extra")
+            .arg(key);
+    for (QChar c : value) {
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f || c == QChar::LineSeparator || c == QChar::ParagraphSeparator)
+            return QStringLiteral("the value must be one line of YAML without control characters");
+    }
+    // Parsed as the line it will be, it must give exactly this one key.
+    const YamlDocument document = loadYamlDocument((name + u": " + value + u'\n').toUtf8());
+    if (!document.ok() || !document.root.IsMap() || document.root.size() != 1)
+        return QStringLiteral("'%1' is not a YAML value on its own (quote it, or write a [list] or {mapping})")
+            .arg(value);
+    return {};
+}
 
 QByteArray generateAccelerateConfig(const JobSpec& spec)
 {
@@ -81,6 +133,9 @@ QByteArray generateAccelerateConfig(const JobSpec& spec)
     Entries fsdp = fsdpEntries(spec.fsdp);
     // Keys kept from an imported file go back where they came from.
     for (const auto& [key, value] : spec.accelerateExtra) {
+        // validateJob() reports these; never written, even for a spec that skipped validation.
+        if (!accelerateExtraProblem(key, value).isEmpty())
+            continue;
         if (key.startsWith(u"fsdp_config."))
             fsdp.append({ key.mid(int(qstrlen("fsdp_config."))), value });
         else

@@ -19,6 +19,12 @@ inline constexpr char TrainFileName[] = "train.yaml";
 QByteArray generateSbatchScript(const JobSpec& spec, const ClusterProfile& profile);
 // accelerate's config: FSDP1 with the walkthrough's key set, or FSDP2 without the v1-only keys.
 QByteArray generateAccelerateConfig(const JobSpec& spec);
+// Why an accelerate_extra entry cannot go into accelerate.yaml, or empty when it can. The key must be a
+// plain name (fsdp_config.NAME for the FSDP section) that TuneDeck does not generate itself, so an
+// extra key can never shadow the design (a second num_processes or fsdp_sharding_strategy); the value
+// must be one line of YAML flow text that parses on its own, so it cannot add lines or break the file.
+QString accelerateExtraProblem(const QString& key, const QString& value);
+
 // LLaMA-Factory's training arguments, with the keys of its examples/train_lora/*.yaml.
 QByteArray generateTrainConfig(const JobSpec& spec);
 

@@ -1,5 +1,6 @@
 #include "core/job/jobvalidator.h"
 
+#include "core/job/generators.h"
 #include "core/job/memoryestimate.h"
 #include "core/job/trainingplan.h"
 #include "core/util/shellquote.h"
@@ -7,15 +8,22 @@
 
 #include <QRegularExpression>
 
+#include <cmath>
+
 namespace TuneDeck {
 namespace {
 
 const qsizetype MaxJobNameBytes = 255;
+const double MaxEpochs = 100000; // as the spec loader's range
 
 class Checker
 {
 public:
     void error(const char* field, const QString& message) { add(Severity::Error, field, message); }
+    void error(const QString& field, const QString& message)
+    {
+        m_diagnostics.append(Diagnostic { Severity::Error, field, message });
+    }
     void warning(const char* field, const QString& message) { add(Severity::Warning, field, message); }
     void info(const char* field, const QString& message) { add(Severity::Info, field, message); }
     Diagnostics take() { return std::move(m_diagnostics); }
@@ -181,8 +189,13 @@ void checkTraining(Checker& check, const JobSpec& spec)
     if (!listText.match(t.loraTarget).hasMatch())
         check.error("training.lora_target",
             QStringLiteral("'%1': use 'all' or module names like q_proj,v_proj").arg(t.loraTarget));
-    if (t.epochs <= 0)
-        check.error("training.epochs", QStringLiteral("must be more than 0"));
+    // Non-finite numbers would reach train.yaml as text PyYAML does not read as a number (nan, inf).
+    if (!std::isfinite(t.epochs) || t.epochs <= 0 || t.epochs > MaxEpochs)
+        check.error("training.epochs", QStringLiteral("must be a number more than 0 and at most %1").arg(MaxEpochs));
+    if (!std::isfinite(t.expectedSecondsPerStep) || t.expectedSecondsPerStep < 0)
+        check.error("training.expected_sec_per_step", QStringLiteral("must be a number of seconds, 0 or more"));
+    if (!std::isfinite(t.modelParamsBillions) || t.modelParamsBillions < 0)
+        check.error("training.model_params_b", QStringLiteral("must be a number of billions, 0 or more"));
     if (t.perDeviceBatch < 1)
         check.error("training.per_device_batch", QStringLiteral("must be at least 1"));
     if (t.gradientAccumulation < 1)
@@ -195,7 +208,7 @@ void checkTraining(Checker& check, const JobSpec& spec)
         check.error("training.quantization_bit", QStringLiteral("QLoRA uses 4 or 8 bits"));
     bool lrOk = false;
     const double lr = t.learningRate.toDouble(&lrOk);
-    if (!lrOk || lr <= 0 || lr >= 1)
+    if (!lrOk || !std::isfinite(lr) || lr <= 0 || lr >= 1)
         check.error(
             "training.learning_rate", QStringLiteral("'%1' is not a learning rate (e.g. 1.0e-4)").arg(t.learningRate));
     if (t.loggingSteps < 1)
@@ -205,6 +218,18 @@ void checkTraining(Checker& check, const JobSpec& spec)
     if (t.outputDir.isEmpty() || hasControlCharacter(t.outputDir) || t.outputDir.split(u'/').contains(u".."))
         check.error("training.output_dir",
             QStringLiteral("use a folder name inside the run directory (or an absolute path), without '..'"));
+}
+
+void checkAccelerateExtra(Checker& check, const JobSpec& spec)
+{
+    QStringList seen;
+    for (const auto& [key, value] : spec.accelerateExtra) {
+        if (const QString problem = accelerateExtraProblem(key, value); !problem.isEmpty())
+            check.error(QStringLiteral("accelerate_extra.") + key, problem);
+        else if (seen.contains(key))
+            check.error(QStringLiteral("accelerate_extra.") + key, QStringLiteral("set twice"));
+        seen.append(key);
+    }
 }
 
 void checkFsdp(Checker& check, const JobSpec& spec)
@@ -303,7 +328,7 @@ void checkTimeLimit(Checker& check, const JobSpec& spec)
                   .arg(limit)
                   .arg(t.expectedSecondsPerStep)
                   .arg(t.saveSteps)
-                  .arg(std::max(1, *plan.stepsBeforeTimeLimit));
+                  .arg(std::max<qint64>(1, *plan.stepsBeforeTimeLimit));
         if (spec.resume.enabled)
             check.error("training.save_steps", message + QStringLiteral(" (each requeued attempt would start over)"));
         else
@@ -383,6 +408,7 @@ Diagnostics validateJob(const JobSpec& spec, const ClusterProfile& profile)
     checkEnvironment(check, spec, profile);
     checkTraining(check, spec);
     checkFsdp(check, spec);
+    checkAccelerateExtra(check, spec);
     checkMemory(check, spec, profile);
     checkTimeLimit(check, spec);
     return check.take();

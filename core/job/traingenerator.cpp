@@ -10,14 +10,6 @@ QString finetuningType(FinetuningMethod method)
     return method == FinetuningMethod::Full ? QStringLiteral("full") : QStringLiteral("lora");
 }
 
-QString epochsText(double epochs)
-{
-    QString text = QString::number(epochs, 'g', 6);
-    if (!text.contains(u'.') && !text.contains(u'e'))
-        text += u".0";
-    return text;
-}
-
 } // namespace
 
 QByteArray generateTrainConfig(const JobSpec& spec)
@@ -63,7 +55,7 @@ QByteArray generateTrainConfig(const JobSpec& spec)
     line("per_device_train_batch_size", QString::number(t.perDeviceBatch));
     line("gradient_accumulation_steps", QString::number(t.gradientAccumulation));
     line("learning_rate", yamlFloat(t.learningRate));
-    line("num_train_epochs", epochsText(t.epochs));
+    line("num_train_epochs", yamlFloat(t.epochs));
     line("lr_scheduler_type", QStringLiteral("cosine"));
     line("warmup_ratio", QStringLiteral("0.1"));
     if (t.precision == Precision::Bf16)

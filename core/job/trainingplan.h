@@ -9,10 +9,12 @@ namespace TuneDeck {
 // How many optimizer steps a run has and how they sit against the time limit.
 struct TrainingPlan
 {
-    std::optional<int> stepsPerEpoch; // unknown without training.dataset_examples
-    std::optional<int> totalSteps;
+    // 64-bit: 2e9 examples x 1e5 epochs is far beyond int, and a wrapped count silenced the time-limit
+    // warning. Counts that would not fit even here saturate at the qint64 maximum.
+    std::optional<qint64> stepsPerEpoch; // unknown without training.dataset_examples
+    std::optional<qint64> totalSteps;
     std::optional<qint64> timeLimitSeconds;
-    std::optional<int> stepsBeforeTimeLimit; // needs training.expected_sec_per_step
+    std::optional<qint64> stepsBeforeTimeLimit; // needs training.expected_sec_per_step
     std::optional<double> projectedSeconds; // totalSteps * expected_sec_per_step
 };
 

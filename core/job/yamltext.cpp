@@ -1,5 +1,6 @@
 #include "core/job/yamltext.h"
 
+#include <QLocale>
 #include <QRegularExpression>
 
 namespace TuneDeck {
@@ -46,13 +47,31 @@ QString yamlBool(bool value)
     return value ? QStringLiteral("true") : QStringLiteral("false");
 }
 
+QString yamlFloat(double value)
+{
+    // Shortest round-trip digits; Qt writes "1e-05", "1e+20", "0.0001", "123456789".
+    QString text = QString::number(value, 'g', QLocale::FloatingPointShortest);
+    const qsizetype e = text.indexOf(u'e');
+    QString mantissa = e < 0 ? text : text.left(e);
+    QString exponent = e < 0 ? QString() : text.mid(e + 1);
+    if (!mantissa.contains(u'.'))
+        mantissa += u".0";
+    if (!exponent.isEmpty() && exponent[0] != u'-' && exponent[0] != u'+')
+        exponent.prepend(u'+');
+    return exponent.isEmpty() ? mantissa : mantissa + u'e' + exponent;
+}
+
 QString yamlFloat(const QString& text)
 {
-    static const QRegularExpression noDotExponent(QStringLiteral("^([+-]?\\d+)([eE][+-]?\\d+)\\z"));
-    const QRegularExpressionMatch match = noDotExponent.match(text.trimmed());
-    if (match.hasMatch())
-        return match.captured(1) + u".0" + match.captured(2);
-    return text.trimmed();
+    // YAML 1.1's float, without the sexagesimal and '_' forms: "1.0e-4" is one, "1e-4" and "1.0e4" are
+    // strings to PyYAML.
+    static const QRegularExpression yaml11Float(QStringLiteral("^[-+]?[0-9]+\\.[0-9]*(?:[eE][-+][0-9]+)?\\z"));
+    const QString trimmed = text.trimmed();
+    if (yaml11Float.match(trimmed).hasMatch())
+        return trimmed;
+    bool ok = false;
+    const double value = trimmed.toDouble(&ok);
+    return ok ? yamlFloat(value) : trimmed;
 }
 
 } // namespace TuneDeck

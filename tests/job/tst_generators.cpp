@@ -197,10 +197,10 @@ private Q_SLOTS:
         QVERIFY(!train.count("overwrite_output_dir")); // it would defeat resuming from checkpoints
         QCOMPARE(train.at("output_dir"),
             std::string("/bask/projects/v/vjgo8416-llm-tune/tunedeck/runs/llama3-70b-ft/output"));
-        // PyYAML reads 1e-4 as a string; we always write a mantissa with a dot.
+        // PyYAML reads 1e-4 as a string; we always write a mantissa with a dot (and Python's two-digit exponent).
         JobSpec spec = Test::walkthroughSpec();
         spec.training.learningRate = QStringLiteral("1e-4");
-        QVERIFY(generateTrainConfig(spec).contains("learning_rate: 1.0e-4\n"));
+        QVERIFY(generateTrainConfig(spec).contains("learning_rate: 1.0e-04\n"));
     }
 
     void userTextIsQuotedInYaml()
