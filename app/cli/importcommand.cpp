@@ -8,6 +8,7 @@
 #include "core/job/profileregistry.h"
 #include "core/util/atomicfiles.h"
 #include "core/util/inputfile.h"
+#include "core/util/terminaltext.h"
 
 #include <QCommandLineParser>
 #include <QTextStream>
@@ -34,7 +35,7 @@ int runImport(const QStringList& arguments)
     QStringList argv = arguments;
     argv.prepend(QStringLiteral("tunedeck import"));
     if (!parser.parse(argv)) {
-        err << "tunedeck import: " << parser.errorText() << '\n';
+        err << "tunedeck import: " << terminalSafe(parser.errorText()) << '\n';
         return UsageOrInvalid;
     }
     if (parser.isSet(QStringLiteral("help"))) {
@@ -51,7 +52,7 @@ int runImport(const QStringList& arguments)
     // or a symlink.
     if (parser.isSet(saveSpecOption)) {
         if (const QString problem = checkOutputPaths({ parser.value(saveSpecOption) }, paths); !problem.isEmpty()) {
-            err << "tunedeck import: --save-spec " << problem << "; nothing written\n";
+            err << "tunedeck import: --save-spec " << terminalSafe(problem) << "; nothing written\n";
             return UsageOrInvalid;
         }
     }
@@ -60,9 +61,9 @@ int runImport(const QStringList& arguments)
         = parser.isSet(profileOption) ? parser.value(profileOption) : QStringLiteral("baskerville");
     const ProfileLookup found = ProfileRegistry().lookup(profileName);
     for (const QString& warning : found.warnings)
-        err << "warning: " << warning << '\n';
+        err << "warning: " << terminalSafe(warning) << '\n';
     for (const QString& error : found.errors)
-        err << error << '\n';
+        err << terminalSafe(error) << '\n';
     if (!found.profile)
         return UsageOrInvalid;
     const ClusterProfile* const profile = &*found.profile;
@@ -72,7 +73,7 @@ int runImport(const QStringList& arguments)
     for (const QString& path : paths) {
         const InputFile file = readInputFile(path, InputLimit::ImportedFile, QStringLiteral("an imported file"));
         if (!file.ok()) {
-            err << file.error << '\n';
+            err << terminalSafe(file.error) << '\n';
             unreadable = true;
             continue;
         }
@@ -83,15 +84,15 @@ int runImport(const QStringList& arguments)
 
     for (const auto& [path, bytes] : std::as_const(inputs)) {
         if (const ImportKind kind = detectImportKind(bytes); kind != ImportKind::Unknown)
-            err << path << ": read as " << importKindName(kind) << '\n';
+            err << terminalSafe(path) << ": read as " << importKindName(kind) << '\n';
     }
     const ImportResult result = importJobFiles(inputs, *profile);
     // Every message goes to stderr, so `import ... > spec.yaml` gives a spec that reads back.
     for (const ImportMessage& note : result.notes)
-        err << note.toString() << '\n';
+        err << terminalSafe(note.toString()) << '\n';
     if (!result.ok()) {
         for (const ImportMessage& error : result.errors)
-            err << error.toString() << '\n';
+            err << terminalSafe(error.toString()) << '\n';
         err << "tunedeck import: nothing written\n";
         return UsageOrInvalid;
     }
@@ -100,9 +101,9 @@ int runImport(const QStringList& arguments)
     // warnings of the import, which succeeded: exit 2 and `error:` mean nothing was written.
     for (const Diagnostic& diagnostic : validateJob(result.spec, *profile)) {
         if (diagnostic.severity == Severity::Warning)
-            err << formatDiagnostic(diagnostic) << '\n';
+            err << terminalSafe(formatDiagnostic(diagnostic)) << '\n';
         else if (diagnostic.severity == Severity::Error)
-            err << "warning: " << diagnostic.field << ": " << diagnostic.message
+            err << "warning: " << terminalSafe(diagnostic.field) << ": " << terminalSafe(diagnostic.message)
                 << " (render refuses the spec until this is fixed)\n";
     }
     const QByteArray yaml = saveJobSpecToYaml(result.spec);
@@ -112,10 +113,10 @@ int runImport(const QStringList& arguments)
     }
     const QString target = parser.value(saveSpecOption);
     if (const QString problem = writeFilesAtomically({ { target, yaml } }, paths); !problem.isEmpty()) {
-        err << "tunedeck import: " << problem << '\n';
+        err << "tunedeck import: " << terminalSafe(problem) << '\n';
         return Failure;
     }
-    out << "wrote " << target << '\n';
+    out << "wrote " << terminalSafe(target) << '\n';
     return Success;
 }
 

@@ -10,6 +10,7 @@
 #include "core/telemetry/trainerlogreader.h"
 #include "core/telemetry/vmstatreader.h"
 #include "core/util/inputfile.h"
+#include "core/util/terminaltext.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -257,11 +258,11 @@ int runInspect(const QStringList& arguments)
             const QString name = a == u"--format" ? arguments.value(++i) : a.sliced(9);
             forced = formatFromName(name);
             if (forced == LogFormat::Unknown) {
-                err << "tunedeck inspect: unknown format '" << name << "'\n";
+                err << "tunedeck inspect: unknown format '" << terminalSafe(name) << "'\n";
                 return UsageOrInvalid;
             }
         } else if (a.startsWith(u"--")) {
-            err << "tunedeck inspect: unknown option " << a << "\n";
+            err << "tunedeck inspect: unknown option " << terminalSafe(a) << "\n";
             printUsage(err);
             return UsageOrInvalid;
         } else {
@@ -278,7 +279,7 @@ int runInspect(const QStringList& arguments)
         QFile file;
         // Only regular files: a FIFO without a writer would block, /dev/zero never ends.
         if (const QString problem = openInputFile(path, file); !problem.isEmpty()) {
-            err << "tunedeck inspect: " << problem << '\n';
+            err << "tunedeck inspect: " << terminalSafe(problem) << '\n';
             status = UsageOrInvalid;
             continue;
         }
@@ -286,15 +287,15 @@ int runInspect(const QStringList& arguments)
         if (format == LogFormat::Unknown) {
             format = detectFormat(file.peek(DetectBytes));
             if (format == LogFormat::Unknown) {
-                err << "tunedeck inspect: cannot tell what " << path
+                err << "tunedeck inspect: cannot tell what " << terminalSafe(path)
                     << " holds (not dmon, vmstat, a training log, trainer_log.jsonl or sacct -P); try --format\n";
                 status = UsageOrInvalid;
                 continue;
             }
         }
         if (format == LogFormat::Sacct && file.size() > InputLimit::SacctOutput) {
-            err << "tunedeck inspect: " << path << ": " << formatByteSize(file.size()) << " is more than the "
-                << formatByteSize(InputLimit::SacctOutput) << " sacct output may have\n";
+            err << "tunedeck inspect: " << terminalSafe(path) << ": " << formatByteSize(file.size())
+                << " is more than the " << formatByteSize(InputLimit::SacctOutput) << " sacct output may have\n";
             status = UsageOrInvalid;
             continue;
         }
@@ -322,7 +323,7 @@ int runInspect(const QStringList& arguments)
             break;
         }
         if (!ok) {
-            err << "tunedeck inspect: error reading " << path << ": " << file.errorString() << '\n';
+            err << "tunedeck inspect: error reading " << terminalSafe(path) << ": " << file.errorString() << '\n';
             status = UsageOrInvalid;
             continue;
         }
@@ -335,7 +336,8 @@ int runInspect(const QStringList& arguments)
                 full.insert(it.key(), it.value());
             out << QString::fromUtf8(QJsonDocument(full).toJson(QJsonDocument::Compact)) << '\n';
         } else {
-            out << path << " (" << formatName(format) << ")\n" << textOut;
+            // Column names, timestamps and quoted log lines come from the file: escaped, newlines kept.
+            out << terminalSafe(path) << " (" << formatName(format) << ")\n" << terminalSafe(textOut, true);
         }
     }
     return status;

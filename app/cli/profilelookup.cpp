@@ -2,6 +2,7 @@
 
 #include "core/job/profileloader.h"
 #include "core/job/profileregistry.h"
+#include "core/util/terminaltext.h"
 
 namespace TuneDeck::Cli {
 
@@ -17,15 +18,15 @@ std::optional<ClusterProfile> ProfileOptions::resolve(
     if (parser.isSet(m_file)) {
         const ProfileLoadResult loaded = loadProfileFromFile(parser.value(m_file));
         for (const QString& error : loaded.errors)
-            err << error << '\n';
+            err << terminalSafe(error) << '\n';
         return loaded.ok() ? std::optional(loaded.profile) : std::nullopt;
     }
     const QString name = parser.isSet(m_name) ? parser.value(m_name) : fallbackName;
     const ProfileLookup found = ProfileRegistry().lookup(name);
     for (const QString& warning : found.warnings)
-        err << "warning: " << warning << '\n';
+        err << "warning: " << terminalSafe(warning) << '\n';
     for (const QString& error : found.errors)
-        err << error << '\n';
+        err << terminalSafe(error) << '\n';
     return found.profile;
 }
 

@@ -1,5 +1,7 @@
 #include "core/job/yamltext.h"
 
+#include "core/util/terminaltext.h"
+
 #include <QLocale>
 #include <QRegularExpression>
 
@@ -34,6 +36,10 @@ QString yamlString(const QString& text)
         default:
             if (c.unicode() < 0x20 || c.unicode() == 0x7f)
                 quoted += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QChar(u'0'));
+            else if (terminalSafe(QStringView(&c, 1)).size() > 1)
+                // C1 and bidi controls are legal YAML but would reorder or control a terminal showing
+                // the file (`import` prints the spec); the escape reads back as the same character.
+                quoted += QStringLiteral("\\u%1").arg(c.unicode(), 4, 16, QChar(u'0'));
             else
                 quoted += c;
         }

@@ -59,6 +59,8 @@ private Q_SLOTS:
     void importResultsOnStdoutOnly();
     void inspect_data();
     void inspect();
+    void terminalSafety_data();
+    void terminalSafety();
 
 private:
     void addFixtures();
@@ -222,6 +224,45 @@ void TestHostileCli::inspect()
         QVERIFY2(run.out.isEmpty(), run.out.constData());
     }
     QCOMPARE(snapshot(m_dir->path()), before);
+}
+
+void TestHostileCli::terminalSafety_data()
+{
+    // Control characters from file contents reach the terminal escaped (class 6).
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QByteArray>("file");
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QByteArray>("escaped"); // expected on stdout or stderr
+
+    QTest::newRow("import: a directive retitles the terminal")
+        << QStringList { QStringLiteral("import"), QStringLiteral("evil.sh") } << QByteArray("evil.sh")
+        << QByteArray("#!/bin/bash\n#SBATCH -N 1\n#SBATCH --mail-type=END\x1b]0;pwned\x07\nsrun true\n")
+        << QByteArray("--mail-type=END\\e]0;pwned\\a is not modelled by TuneDeck");
+    QTest::newRow("import: right-to-left override in a note")
+        << QStringList { QStringLiteral("import"), QStringLiteral("evil.sh") } << QByteArray("evil.sh")
+        << QByteArray("#!/bin/bash\n#SBATCH -N 1\nmodule load txt\u202egpj\n") << QByteArray("txt\\u202egpj");
+    QTest::newRow("inspect: training log clears the screen")
+        << QStringList { QStringLiteral("inspect"), QStringLiteral("--format"), QStringLiteral("trainer-log"),
+               QStringLiteral("train.out") }
+        << QByteArray("train.out")
+        << QByteArray("  0%|          | 0/21 [00:00<?, ?it/s]\nslurmstepd: error: *** JOB 1 CANCELLED \x1b[2J\x1b[H "
+                      "DUE TO TIME LIMIT ***\n")
+        << QByteArray("\\e[2J\\e[H");
+}
+
+void TestHostileCli::terminalSafety()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QByteArray, file);
+    QFETCH(QByteArray, content);
+    QFETCH(QByteArray, escaped);
+    Test::writeFile(QDir(m_dir->path()).filePath(QString::fromUtf8(file)), content);
+    const Test::ProcessResult run = Test::runTunedeck(arguments, m_dir->path());
+    const QByteArray all = run.out + run.err;
+    QVERIFY2(all.contains(escaped), all.constData());
+    for (const char c : all)
+        QVERIFY2(c == '\n' || c == '\t' || uchar(c) >= 0x20, all.constData());
+    QVERIFY(!all.contains("\u202e"));
 }
 
 QTEST_GUILESS_MAIN(TestHostileCli)
