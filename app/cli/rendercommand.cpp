@@ -5,6 +5,7 @@
 
 #include "core/job/generators.h"
 #include "core/job/jobrenderer.h"
+#include "core/job/jobspecfields.h"
 #include "core/job/jobspecio.h"
 #include "core/job/profiledefaults.h"
 #include "core/util/atomicfiles.h"
@@ -13,173 +14,17 @@
 #include <QDir>
 #include <QTextStream>
 
-#include <functional>
-
 namespace TuneDeck::Cli {
 namespace {
 
-// One option that overrides a spec field. Names follow sbatch's where sbatch has one.
-struct FieldOption
+// Every field of the table with an option name becomes `--OPTION VALUE` (names follow sbatch's where
+// sbatch has one); the table's bounds and choices check the value.
+QCommandLineOption fieldOption(const JobSpecField& field)
 {
-    const char* name;
-    const char* valueName;
-    const char* description;
-    std::function<QString(JobSpec&, const QString&)> apply; // returns an error message or empty
-};
-
-QString setInt(int& field, const QString& value, int min, int max)
-{
-    bool ok = false;
-    const int number = value.toInt(&ok);
-    if (!ok || number < min || number > max)
-        return QStringLiteral("expected a whole number from %1 to %2, got '%3'").arg(min).arg(max).arg(value);
-    field = number;
-    return {};
-}
-
-QString setDouble(double& field, const QString& value)
-{
-    bool ok = false;
-    const double number = value.toDouble(&ok);
-    if (!ok || number < 0)
-        return QStringLiteral("expected a number, got '%1'").arg(value);
-    field = number;
-    return {};
-}
-
-QString setBool(bool& field, const QString& value)
-{
-    if (value == u"true" || value == u"yes" || value == u"1") {
-        field = true;
-        return {};
-    }
-    if (value == u"false" || value == u"no" || value == u"0") {
-        field = false;
-        return {};
-    }
-    return QStringLiteral("expected true or false, got '%1'").arg(value);
-}
-
-const QList<FieldOption>& fieldOptions()
-{
-    static const QList<FieldOption> options {
-        { "account", "A", "Slurm account (project code)",
-            [](JobSpec& s, const QString& v) {
-                s.slurm.account = v;
-                return QString();
-            } },
-        { "qos", "QOS", "Slurm QoS",
-            [](JobSpec& s, const QString& v) {
-                s.slurm.qos = v;
-                return QString();
-            } },
-        { "partition", "P", "Slurm partition",
-            [](JobSpec& s, const QString& v) {
-                s.slurm.partition = v;
-                return QString();
-            } },
-        { "job-name", "NAME", "job name",
-            [](JobSpec& s, const QString& v) {
-                s.slurm.jobName = v;
-                return QString();
-            } },
-        { "time", "T", "time limit (sbatch --time format)",
-            [](JobSpec& s, const QString& v) {
-                s.slurm.time = v;
-                return QString();
-            } },
-        { "nodes", "N", "number of nodes",
-            [](JobSpec& s, const QString& v) { return setInt(s.slurm.nodes, v, 1, 100000); } },
-        { "gpu-type", "TYPE", "GPU type of the cluster profile (e.g. a100_40, a100_80)",
-            [](JobSpec& s, const QString& v) {
-                s.slurm.gpuType = v;
-                return QString();
-            } },
-        { "gpus-per-node", "N", "GPUs per node",
-            [](JobSpec& s, const QString& v) { return setInt(s.slurm.gpusPerNode, v, 1, 64); } },
-        { "mem", "SIZE", "memory per node (sbatch --mem format)",
-            [](JobSpec& s, const QString& v) {
-                s.slurm.mem = v;
-                return QString();
-            } },
-        { "cpus-per-task", "N", "CPUs per task",
-            [](JobSpec& s, const QString& v) { return setInt(s.slurm.cpusPerTask, v, 0, 4096); } },
-        { "project-path", "PATH", "the project's shared folder on the cluster",
-            [](JobSpec& s, const QString& v) {
-                s.environment.projectPath = v;
-                return QString();
-            } },
-        { "run-dir", "PATH", "run directory on the cluster (default <project>/tunedeck/runs/<job name>)",
-            [](JobSpec& s, const QString& v) {
-                s.environment.runDir = v;
-                return QString();
-            } },
-        { "llama-factory-dir", "PATH", "LLaMA-Factory checkout on the cluster",
-            [](JobSpec& s, const QString& v) {
-                s.environment.llamaFactoryDir = v;
-                return QString();
-            } },
-        { "venv", "PATH", "Python virtual environment on the cluster",
-            [](JobSpec& s, const QString& v) {
-                s.environment.venv = v;
-                return QString();
-            } },
-        { "model", "ID", "Hugging Face model id or path",
-            [](JobSpec& s, const QString& v) {
-                s.training.model = v;
-                return QString();
-            } },
-        { "method", "M", "lora, qlora or full",
-            [](JobSpec& s, const QString& v) {
-                if (v == u"lora")
-                    s.training.method = FinetuningMethod::Lora;
-                else if (v == u"qlora")
-                    s.training.method = FinetuningMethod::Qlora;
-                else if (v == u"full")
-                    s.training.method = FinetuningMethod::Full;
-                else
-                    return QStringLiteral("expected lora, qlora or full, got '%1'").arg(v);
-                return QString();
-            } },
-        { "dataset", "NAMES", "LLaMA-Factory dataset names, comma-separated",
-            [](JobSpec& s, const QString& v) {
-                s.training.dataset = v;
-                return QString();
-            } },
-        { "dataset-examples", "N", "examples in the dataset (for the step count)",
-            [](JobSpec& s, const QString& v) { return setInt(s.training.datasetExamples, v, 0, 2000000000); } },
-        { "template", "NAME", "LLaMA-Factory chat template",
-            [](JobSpec& s, const QString& v) {
-                s.training.templateName = v;
-                return QString();
-            } },
-        { "epochs", "E", "training epochs",
-            [](JobSpec& s, const QString& v) { return setDouble(s.training.epochs, v); } },
-        { "per-device-batch", "N", "per-device batch size",
-            [](JobSpec& s, const QString& v) { return setInt(s.training.perDeviceBatch, v, 1, 1 << 20); } },
-        { "gradient-accumulation", "N", "gradient accumulation steps",
-            [](JobSpec& s, const QString& v) { return setInt(s.training.gradientAccumulation, v, 1, 1 << 20); } },
-        { "cutoff-len", "N", "cutoff length in tokens",
-            [](JobSpec& s, const QString& v) { return setInt(s.training.cutoffLen, v, 1, 1 << 24); } },
-        { "learning-rate", "LR", "learning rate (e.g. 1.0e-4)",
-            [](JobSpec& s, const QString& v) {
-                s.training.learningRate = v;
-                return QString();
-            } },
-        { "save-steps", "N", "checkpoint every N steps",
-            [](JobSpec& s, const QString& v) { return setInt(s.training.saveSteps, v, 1, 1 << 30); } },
-        { "logging-steps", "N", "log every N steps",
-            [](JobSpec& s, const QString& v) { return setInt(s.training.loggingSteps, v, 1, 1 << 30); } },
-        { "expected-sec-per-step", "S", "seconds per step seen in an earlier run (for time-limit checks)",
-            [](JobSpec& s, const QString& v) { return setDouble(s.training.expectedSecondsPerStep, v); } },
-        { "fsdp-version", "V", "FSDP version, 1 or 2",
-            [](JobSpec& s, const QString& v) { return setInt(s.fsdp.version, v, 1, 2); } },
-        { "port", "PORT", "rank 0's port (0: derived from the job id)",
-            [](JobSpec& s, const QString& v) { return setInt(s.launch.port, v, 0, 65535); } },
-        { "resume", "BOOL", "requeue before the time limit and resume from the last checkpoint",
-            [](JobSpec& s, const QString& v) { return setBool(s.resume.enabled, v); } },
-    };
-    return options;
+    QString description = fieldHelp(field);
+    if (!field.choices.isEmpty())
+        description += u" (" + field.choices.join(u", ") + u')';
+    return QCommandLineOption(QString::fromLatin1(field.option), description, QString::fromLatin1(field.valueName));
 }
 
 } // namespace
@@ -202,9 +47,10 @@ int runRender(const QStringList& arguments)
     const ProfileOptions profileOptions;
     parser.addOptions({ specOption, outOption, saveSpecOption });
     profileOptions.addTo(parser);
-    for (const FieldOption& option : fieldOptions())
-        parser.addOption(QCommandLineOption(QString::fromLatin1(option.name), QString::fromLatin1(option.description),
-            QString::fromLatin1(option.valueName)));
+    for (const JobSpecField& field : jobSpecFields()) {
+        if (field.option)
+            parser.addOption(fieldOption(field));
+    }
 
     QStringList argv = arguments;
     argv.prepend(QStringLiteral("tunedeck render"));
@@ -236,11 +82,11 @@ int runRender(const QStringList& arguments)
         spec = loaded.spec;
     }
     bool optionErrors = false;
-    for (const FieldOption& option : fieldOptions()) {
-        const QString name = QString::fromLatin1(option.name);
-        if (!parser.isSet(name))
+    for (const JobSpecField& field : jobSpecFields()) {
+        const QString name = field.option ? QString::fromLatin1(field.option) : QString();
+        if (name.isEmpty() || !parser.isSet(name))
             continue;
-        if (const QString problem = option.apply(spec, parser.value(name)); !problem.isEmpty()) {
+        if (const QString problem = setFieldFromText(spec, field, parser.value(name)); !problem.isEmpty()) {
             err << "--" << name << ": " << problem << '\n';
             optionErrors = true;
         }

@@ -15,6 +15,24 @@ QString methodName(FinetuningMethod method)
     return {};
 }
 
+std::optional<FinetuningMethod> methodFromName(QStringView name)
+{
+    for (const FinetuningMethod method : { FinetuningMethod::Lora, FinetuningMethod::Qlora, FinetuningMethod::Full }) {
+        if (name == methodName(method))
+            return method;
+    }
+    return std::nullopt;
+}
+
+std::optional<Precision> precisionFromName(QStringView name)
+{
+    for (const Precision precision : { Precision::Bf16, Precision::Fp16, Precision::Fp32 }) {
+        if (name == precisionName(precision))
+            return precision;
+    }
+    return std::nullopt;
+}
+
 QString precisionName(Precision precision)
 {
     switch (precision) {

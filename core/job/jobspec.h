@@ -6,6 +6,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace TuneDeck {
 
 // A job design: everything a researcher chooses for one finetuning run, from which the three files
@@ -119,6 +121,8 @@ struct JobSpec
 
 QString methodName(FinetuningMethod method); // "lora" | "qlora" | "full"
 QString precisionName(Precision precision); // "bf16" | "fp16" | "fp32"
+std::optional<FinetuningMethod> methodFromName(QStringView name);
+std::optional<Precision> precisionFromName(QStringView name);
 
 // Paths with their defaults applied (see the field comments above).
 QString effectiveRunDir(const JobSpec& spec);
