@@ -9,16 +9,27 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs="${TUNEDECK_BUILD_JOBS:-2}"
 
+# Each phase prints how long the one before it took, and the total at the end (CI must stay under
+# 45 minutes on a 2-core machine).
+phase_name="setup"
+phase_start=$SECONDS
+phase() {
+    echo "   ($phase_name took $((SECONDS - phase_start)) s)"
+    phase_name="$1"
+    phase_start=$SECONDS
+    echo "== $1"
+}
+
 packaging/setup.sh --deps
 
-echo "== build (dev)"
+phase "build (dev)"
 cmake --preset dev -DTUNEDECK_STRICT_TESTS=ON >/dev/null
 cmake --build --preset dev -j "$jobs"
 
-echo "== unit tests"
+phase "unit tests"
 ctest --preset dev -L unit -j "$jobs"
 
-echo "== package: build the .deb, install it with apt-get, run it, remove it"
+phase "package: build the .deb, install it with apt-get, run it, remove it"
 (cd build/dev && rm -f tunedeck_*.deb && cpack -G DEB >/dev/null)
 deb=$(ls build/dev/tunedeck_*.deb)
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "./$deb" >/dev/null
@@ -29,7 +40,7 @@ DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq tunedeck >/dev/null
 echo "$deb installs and runs: $installed_version"
 
 if [ -f tests/cluster/minibask ]; then
-    echo "== cluster tests (mini-Baskerville)"
+    phase "cluster tests (mini-Baskerville)"
     trap 'tests/cluster/minibask down || true' EXIT
     tests/cluster/minibask up
     ctest --preset dev -L cluster
@@ -38,14 +49,15 @@ if [ -f tests/cluster/minibask ]; then
 fi
 
 if [ "${TUNEDECK_SKIP_ASAN:-0}" != 1 ]; then
-    echo "== unit tests under ASan/UBSan"
+    phase "unit tests under ASan/UBSan"
     cmake --preset asan -DTUNEDECK_STRICT_TESTS=ON >/dev/null
     cmake --build --preset asan -j "$jobs"
     ctest --preset asan -L unit -j "$jobs"
 fi
 
 if [ "${TUNEDECK_SKIP_FUZZ:-0}" != 1 ] && [ -x tests/fuzz/run-fuzzers.sh ]; then
-    echo "== fuzzers"
+    phase "fuzzers"
     tests/fuzz/run-fuzzers.sh 10
 fi
-echo "== all tests passed"
+echo "   ($phase_name took $((SECONDS - phase_start)) s)"
+echo "== all tests passed in $SECONDS s"
