@@ -19,7 +19,8 @@ const Command* findCommand(const QString& name)
 void printHelp(QTextStream& out)
 {
     out << "Usage: tunedeck [COMMAND] [OPTIONS]\n\n"
-        << "Without a command the desktop application starts.\n\nCommands:\n";
+        << "Without a command, or with 'gui [SPEC.yaml]', the desktop application starts.\n\nCommands:\n"
+        << "  " << QStringLiteral("gui").leftJustified(10) << " open the window, optionally with a job spec\n";
     for (const Command& command : commands())
         out << "  " << QLatin1StringView(command.name).toString().leftJustified(10) << ' '
             << QLatin1StringView(command.summary) << '\n';
@@ -29,12 +30,22 @@ void printHelp(QTextStream& out)
 
 } // namespace
 
+// Only an empty command line and `gui [FILE]` start the window. Everything else is a command line for
+// run(), which answers a misspelt command with a usage error: `tunedeck submt` on a login node must say
+// so and exit 2, not try to open a window (and abort without a display).
 bool isCliInvocation(const QStringList& arguments)
 {
     if (arguments.size() < 2)
         return false;
-    const QString& first = arguments.at(1);
-    return first == u"--help" || first == u"-h" || first == u"--version" || findCommand(first) != nullptr;
+    if (arguments.at(1) != u"gui")
+        return true;
+    // `gui` takes at most one job spec and no options; anything else is a usage error from run().
+    return arguments.size() > 3 || (arguments.size() == 3 && arguments.at(2).startsWith(u'-'));
+}
+
+QString guiSpecFile(const QStringList& arguments)
+{
+    return arguments.size() == 3 && arguments.at(1) == u"gui" ? arguments.at(2) : QString();
 }
 
 int run(const QStringList& arguments)
@@ -48,6 +59,17 @@ int run(const QStringList& arguments)
     if (arguments.at(1) == u"--version") {
         out << "tunedeck " << TUNEDECK_VERSION << '\n';
         return Success;
+    }
+    if (arguments.at(1) == u"gui") {
+        // Only reached when isCliInvocation() refused the arguments as a GUI start.
+        if (arguments.size() >= 3 && (arguments.at(2) == u"--help" || arguments.at(2) == u"-h")) {
+            out << "Usage: tunedeck gui [SPEC.yaml]\n\nOpens the window; a job spec given loads into the job "
+                   "designer.\n";
+            return Success;
+        }
+        err << "tunedeck gui: expected at most one job spec file, got '" << arguments.mid(2).join(u' ')
+            << "'; see 'tunedeck gui --help'\n";
+        return UsageOrInvalid;
     }
     const Command* command = findCommand(arguments.at(1));
     if (!command) {

@@ -1,5 +1,7 @@
 #include "core/job/jobspec.h"
 
+#include <QDateTime>
+
 namespace TuneDeck {
 
 QString methodName(FinetuningMethod method)
@@ -65,6 +67,17 @@ QString effectiveRunDir(const JobSpec& spec)
     if (!spec.environment.runDir.isEmpty())
         return spec.environment.runDir;
     return spec.environment.projectPath + u"/tunedeck/runs/" + jobNameSlug(spec.slurm.jobName);
+}
+
+QString runDirSuffix(const QDateTime& nowUtc, quint32 random)
+{
+    return nowUtc.toUTC().toString(QStringLiteral("yyyyMMdd-HHmmss")) + u'-'
+        + QString::number(random & 0xffff, 16).rightJustified(4, u'0');
+}
+
+QString newRunDir(const JobSpec& spec, const QString& suffix)
+{
+    return spec.environment.projectPath + u"/tunedeck/runs/" + jobNameSlug(spec.slurm.jobName) + u'-' + suffix;
 }
 
 QString effectiveLlamaFactoryDir(const JobSpec& spec)

@@ -8,6 +8,8 @@
 
 #include <optional>
 
+class QDateTime;
+
 namespace TuneDeck {
 
 // A job design: everything a researcher chooses for one finetuning run, from which the three files
@@ -126,6 +128,11 @@ std::optional<Precision> precisionFromName(QStringView name);
 
 // Paths with their defaults applied (see the field comments above).
 QString effectiveRunDir(const JobSpec& spec);
+// A fresh run directory: <project>/tunedeck/runs/<job-name-slug>-<suffix>, the suffix being the UTC time
+// and 4 random hex digits (runDirSuffix) so two submissions in the same second stay apart. Chosen
+// before rendering: the script's --chdir/--output and the YAMLs' paths all point into it.
+QString runDirSuffix(const QDateTime& nowUtc, quint32 random);
+QString newRunDir(const JobSpec& spec, const QString& suffix);
 QString effectiveLlamaFactoryDir(const JobSpec& spec);
 QString effectiveVenv(const JobSpec& spec);
 QString effectiveOutputDir(const JobSpec& spec); // absolute

@@ -1,5 +1,6 @@
 #include "core/remote/slurmclient.h"
 
+#include "core/job/generators.h"
 #include "core/job/jobrenderer.h"
 #include "core/job/jobspec.h"
 #include "core/job/jobspecio.h"
@@ -96,10 +97,7 @@ QString SlurmClient::fieldName(Slurm::SbatchErrorField field)
 
 QString SlurmClient::newRunDir(const JobSpec& spec, const QDateTime& nowUtc)
 {
-    // The random part keeps two submissions in the same second apart.
-    return spec.environment.projectPath % u"/tunedeck/runs/" % jobNameSlug(spec.slurm.jobName) % u'-'
-        % nowUtc.toUTC().toString(QStringLiteral("yyyyMMdd-HHmmss")) % u'-'
-        % QString::number(QRandomGenerator::global()->bounded(0x10000), 16).rightJustified(4, u'0');
+    return TuneDeck::newRunDir(spec, runDirSuffix(nowUtc, QRandomGenerator::global()->generate()));
 }
 
 quint64 SlurmClient::runScheduler(
@@ -262,9 +260,9 @@ quint64 SlurmClient::submit(const JobSpec& specIn, const ClusterProfile& profile
         return id;
     }
     const QList<SftpUploadFile> files {
-        { QStringLiteral("job.sbatch"), rendered.sbatchScript, 0755 },
-        { QStringLiteral("accelerate.yaml"), rendered.accelerateYaml, 0644 },
-        { QStringLiteral("train.yaml"), rendered.trainYaml, 0644 },
+        { QString::fromLatin1(SbatchFileName), rendered.sbatchScript, 0755 },
+        { QString::fromLatin1(AccelerateFileName), rendered.accelerateYaml, 0644 },
+        { QString::fromLatin1(TrainFileName), rendered.trainYaml, 0644 },
         { QStringLiteral("tunedeck-job.yaml"), saveJobSpecToYaml(spec), 0644 },
     };
     const quint64 uploadId = m_connection->upload(runDir, files);

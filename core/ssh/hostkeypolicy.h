@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QList>
+#include <QMetaType>
 #include <QString>
 
 namespace TuneDeck {
@@ -67,3 +68,5 @@ QList<KnownHostsLine> knownHostsEntriesFor(const QByteArray& fileContent, const 
 QString hostKeyRefusalMessage(const HostKeyInfo& info);
 
 } // namespace TuneDeck
+
+Q_DECLARE_METATYPE(TuneDeck::HostKeyInfo)

@@ -31,6 +31,7 @@ SshConnection::SshConnection(const SshConnectionOptions& options, QObject* paren
     });
     connect(m_worker, &SshSessionWorker::promptRequested, this, &SshConnection::promptRequested);
     connect(m_worker, &SshSessionWorker::warningIssued, this, &SshConnection::warningIssued);
+    connect(m_worker, &SshSessionWorker::hostKeyRefused, this, &SshConnection::hostKeyRefused);
     connect(m_worker, &SshSessionWorker::commandFinished, this, &SshConnection::commandFinished);
     connect(m_worker, &SshSessionWorker::statFinished, this, &SshConnection::statFinished);
     connect(m_worker, &SshSessionWorker::readFinished, this, &SshConnection::readFinished);

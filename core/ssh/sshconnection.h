@@ -54,6 +54,9 @@ Q_SIGNALS:
     void stateChanged(TuneDeck::SshState state, const QString& message);
     void promptRequested(const TuneDeck::SshPrompt& prompt);
     void warningIssued(const QString& message);
+    // The server's key differs from the one on record (Changed, OtherType) or the record is unreadable;
+    // the state turns Failed right after, with the same facts in its message. Never connects anyway.
+    void hostKeyRefused(const TuneDeck::HostKeyInfo& info);
     void commandFinished(quint64 id, const TuneDeck::SshCommandResult& result);
     void statFinished(quint64 id, const TuneDeck::SftpStatResult& result);
     void readFinished(quint64 id, const TuneDeck::SftpReadResult& result);

@@ -392,6 +392,7 @@ void SshSessionWorker::checkHostKey()
         return;
     }
     case HostKeyAction::Refuse:
+        Q_EMIT hostKeyRefused(info); // before the failure, so a window can show both fingerprints
         fail(hostKeyRefusalMessage(info));
         return;
     }

@@ -62,6 +62,7 @@ Q_SIGNALS:
     void stateChanged(TuneDeck::SshState state, const QString& message);
     void promptRequested(const TuneDeck::SshPrompt& prompt);
     void warningIssued(const QString& message);
+    void hostKeyRefused(const TuneDeck::HostKeyInfo& info);
     void commandFinished(quint64 id, const TuneDeck::SshCommandResult& result);
     void statFinished(quint64 id, const TuneDeck::SftpStatResult& result);
     void readFinished(quint64 id, const TuneDeck::SftpReadResult& result);

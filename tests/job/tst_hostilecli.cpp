@@ -61,6 +61,8 @@ private Q_SLOTS:
     void inspect();
     void terminalSafety_data();
     void terminalSafety();
+    void misspeltCommandWithoutDisplay_data();
+    void misspeltCommandWithoutDisplay();
 
 private:
     void addFixtures();
@@ -263,6 +265,42 @@ void TestHostileCli::terminalSafety()
     for (const char c : all)
         QVERIFY2(c == '\n' || c == '\t' || uchar(c) >= 0x20, all.constData());
     QVERIFY(!all.contains("\u202e"));
+}
+
+
+void TestHostileCli::misspeltCommandWithoutDisplay_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("named"); // what the usage error must name
+    QTest::newRow("typo of submit") << QStringList { QStringLiteral("submt") } << QStringLiteral("'submt'");
+    QTest::newRow("unknown option") << QStringList { QStringLiteral("--help-al") } << QStringLiteral("'--help-al'");
+    QTest::newRow("gui with two files") << QStringList { QStringLiteral("gui"), QStringLiteral("a.yaml"),
+        QStringLiteral("b.yaml") } << QStringLiteral("a.yaml b.yaml");
+    QTest::newRow("gui with an option") << QStringList { QStringLiteral("gui"), QStringLiteral("--spec") }
+                                        << QStringLiteral("--spec");
+}
+
+// `tunedeck submt` used to start the window, and on a login node (no display) abort with a core dump.
+void TestHostileCli::misspeltCommandWithoutDisplay()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, named);
+    const QStringList before = QDir(m_dir->path()).entryList(QDir::NoDotAndDotDot | QDir::AllEntries | QDir::System);
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const char* name : { "DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM" })
+        environment.remove(QString::fromLatin1(name));
+    process.setProcessEnvironment(environment);
+    process.setWorkingDirectory(m_dir->path());
+    process.start(QStringLiteral(TUNEDECK_BINARY), arguments);
+    QVERIFY(process.waitForFinished(60000));
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process.exitCode(), 2);
+    const QString err = QString::fromUtf8(process.readAllStandardError());
+    QVERIFY2(err.contains(named), qPrintable(err));
+    QVERIFY2(err.startsWith(u"tunedeck"), qPrintable(err));
+    QVERIFY(process.readAllStandardOutput().isEmpty());
+    QCOMPARE(QDir(m_dir->path()).entryList(QDir::NoDotAndDotDot | QDir::AllEntries | QDir::System), before);
 }
 
 QTEST_GUILESS_MAIN(TestHostileCli)
