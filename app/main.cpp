@@ -1,12 +1,13 @@
 // TuneDeck entry point: a QCoreApplication for the headless subcommands, a QApplication for the GUI
 // (the shape of hotspot's main.cpp), so the CLI runs on a login node or in CI without a display.
 #include "app/cli/cli.h"
+#include "core/remote/clustersessions.h"
+#include "core/remote/joblist.h"
 #include "ui/mainwindow.h"
 
 #include <QApplication>
 #include <QCoreApplication>
-
-#include <memory>
+#include <QIcon>
 
 int main(int argc, char** argv)
 {
@@ -26,7 +27,17 @@ int main(int argc, char** argv)
 
     QApplication app(argc, argv);
     QApplication::setApplicationDisplayName(QStringLiteral("TuneDeck"));
-    TuneDeck::Ui::MainWindow window;
+    QApplication::setDesktopFileName(QStringLiteral("io.github.tunedeck.TuneDeck"));
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("io.github.tunedeck.TuneDeck")));
+
+    TuneDeck::ClusterSessions sessions;
+    TuneDeck::JobList jobs(&sessions);
+    const QString jobListError = jobs.load();
+    TuneDeck::Ui::MainWindow window(&sessions, &jobs);
     window.show();
+    if (!jobListError.isEmpty())
+        qWarning("%s", qPrintable(jobListError));
+    if (const QString spec = TuneDeck::Cli::guiSpecFile(arguments); !spec.isEmpty())
+        window.openSpec(spec);
     return QApplication::exec();
 }

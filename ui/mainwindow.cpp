@@ -1,29 +1,427 @@
 #include "ui/mainwindow.h"
 
+#include "core/job/importresult.h"
+#include "core/job/jobdesign.h"
+#include "core/job/jobspecio.h"
+#include "core/job/profileregistry.h"
+#include "core/remote/clustersessions.h"
+#include "core/remote/joblist.h"
+#include "core/util/atomicfiles.h"
+#include "core/util/inputfile.h"
+#include "core/job/generators.h"
+#include "ui/clusters/clusterspage.h"
+#include "ui/clusters/sshprompthandler.h"
+#include "ui/design/jobdesignpage.h"
+#include "ui/design/jobform.h"
+#include "ui/jobs/jobspage.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPushButton>
+#include <QSettings>
+#include <QStatusBar>
 #include <QTabWidget>
 
 namespace TuneDeck::Ui {
+namespace {
 
-MainWindow::MainWindow(QWidget* parent)
+QString lastFolder()
+{
+    return QSettings().value(QStringLiteral("files/lastFolder"), QDir::homePath()).toString();
+}
+
+void rememberFolder(const QString& path)
+{
+    QSettings().setValue(QStringLiteral("files/lastFolder"), QFileInfo(path).absolutePath());
+}
+
+QWidget* runsPage()
+{
+    auto* label = new QLabel(MainWindow::tr(
+        "<h3>Runs</h3><p>The local archive of past runs comes with the next release: every run TuneDeck follows, "
+        "and run folders you already have, reopened offline and compared for throughput.</p>"
+        "<p>Until then, <code>tunedeck inspect DIR</code> reads a run folder (dmon, vmstat, trainer logs) "
+        "on the command line.</p>"));
+    label->setObjectName(QStringLiteral("runsPage"));
+    label->setWordWrap(true);
+    label->setAlignment(Qt::AlignCenter);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    return label;
+}
+
+} // namespace
+
+MainWindow::MainWindow(ClusterSessions* sessions, JobList* jobs, QWidget* parent)
     : QMainWindow(parent)
+    , m_sessions(sessions)
+    , m_jobs(jobs)
+    , m_profiles(std::make_unique<ProfileRegistry>(sessions->userProfilesFolder()))
+    , m_design(new JobDesign(this))
+    , m_pages(new QTabWidget)
+    , m_clustersPage(new ClustersPage(sessions))
+    , m_designPage(new JobDesignPage(m_design, m_profiles.get()))
+    , m_jobsPage(new JobsPage(jobs))
+    , m_connections(new QLabel)
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("TuneDeck"));
-    auto* tabs = new QTabWidget(this);
-    tabs->setObjectName(QStringLiteral("mainTabs"));
-    const auto addPlaceholder = [tabs](const QString& title, const QString& text) {
-        auto* label = new QLabel(text, tabs);
-        label->setAlignment(Qt::AlignCenter);
-        label->setWordWrap(true);
-        tabs->addTab(label, title);
+    setAcceptDrops(true);
+    m_pages->setObjectName(QStringLiteral("mainTabs"));
+    m_pages->setDocumentMode(true);
+    m_pages->addTab(m_clustersPage, tr("Clusters"));
+    m_pages->addTab(m_designPage, tr("New job"));
+    m_pages->addTab(m_jobsPage, tr("Jobs"));
+    m_pages->addTab(runsPage(), tr("Runs"));
+    setCentralWidget(m_pages);
+
+    new SshPromptHandler(sessions, this);
+    m_connections->setObjectName(QStringLiteral("connectionState"));
+    statusBar()->addPermanentWidget(m_connections);
+    for (ClusterSession* session : sessions->sessions())
+        watchSession(session);
+    connect(sessions, &ClusterSessions::sessionAdded, this, &MainWindow::watchSession);
+    updateStatus();
+
+    createActions();
+
+    connect(m_clustersPage, &ClustersPage::designRequested, this, [this](const QString& profile) {
+        m_designPage->selectCluster(profile);
+        showPage(NewJobPageIndex);
+    });
+    connect(m_designPage, &JobDesignPage::submitRequested, this, &MainWindow::submit);
+    connect(jobs, &JobList::submitProgress, this, [this](quint64 id, const QString& text) {
+        if (id == m_submitId)
+            m_designPage->setSubmitStatus(text, true);
+    });
+    connect(jobs, &JobList::submitFinished, this, [this](quint64 id, const SubmitResult& result) {
+        if (id != m_submitId)
+            return;
+        m_submitId = 0;
+        if (result.ok()) {
+            m_designPage->setSubmitStatus(tr("Submitted job %1 (run directory %2).").arg(result.jobId, result.runDir), false);
+            const QString cluster = m_design->spec().profile;
+            m_design->newRunDirectory(); // the next submission gets its own
+            showPage(JobsPageIndex);
+            m_jobsPage->showJob(cluster, result.jobId);
+            statusBar()->showMessage(tr("Job %1 submitted.").arg(result.jobId), 10000);
+        } else {
+            m_designPage->setSubmitStatus(tr("Not submitted: %1").arg(result.error), false);
+            auto* box = new QMessageBox(QMessageBox::Warning, tr("Not submitted"),
+                tr("The job was not submitted."), QMessageBox::Ok, this);
+            box->setInformativeText(result.error);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+        }
+    });
+    connect(jobs, &JobList::errorIssued, this, [this](const QString& message) { statusBar()->showMessage(message, 15000); });
+
+    // The design starts on the last cluster used, else the first profile.
+    QSettings settings;
+    const QString lastCluster = settings.value(QStringLiteral("design/cluster")).toString();
+    const QStringList names = m_profiles->names();
+    m_designPage->selectCluster(names.contains(lastCluster) ? lastCluster : names.value(0));
+    m_clustersPage->selectCluster(lastCluster);
+    m_design->renderNow();
+
+    resize(1280, 760);
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_pages->setCurrentIndex(settings.value(QStringLiteral("window/page"), ClustersPageIndex).toInt());
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createActions()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    auto add = [this](QMenu* menu, const QString& text, const QKeySequence& keys, auto slot, const char* icon = nullptr) {
+        QAction* action = menu->addAction(text);
+        if (!keys.isEmpty())
+            action->setShortcut(keys);
+        if (icon)
+            action->setIcon(QIcon::fromTheme(QString::fromLatin1(icon)));
+        connect(action, &QAction::triggered, this, slot);
+        return action;
     };
-    addPlaceholder(tr("Clusters"), tr("Cluster profiles and connections"));
-    addPlaceholder(tr("New job"), tr("Use 'tunedeck render' to generate a job from a spec"));
-    addPlaceholder(tr("Jobs"), tr("Submitted jobs"));
-    addPlaceholder(tr("Runs"), tr("Archived runs"));
-    setCentralWidget(tabs);
-    resize(1100, 720);
+    add(file, tr("&New job"), QKeySequence::New, &MainWindow::newJob, "document-new");
+    add(file, tr("&Open job spec…"), QKeySequence::Open, &MainWindow::openSpecDialog, "document-open");
+    add(file, tr("&Save job spec"), QKeySequence::Save, [this]() { saveSpec(false); }, "document-save");
+    add(file, tr("Save job spec &as…"), QKeySequence::SaveAs, [this]() { saveSpec(true); }, "document-save-as");
+    file->addSeparator();
+    add(file, tr("&Import sbatch script or YAML…"), QKeySequence(tr("Ctrl+I")), &MainWindow::importDialog, "document-import");
+    add(file, tr("&Export the three files to a folder…"), QKeySequence(tr("Ctrl+E")), &MainWindow::saveFilesDialog, "document-export");
+    file->addSeparator();
+    add(file, tr("&Quit"), QKeySequence::Quit, &QWidget::close, "application-exit");
+
+    QMenu* job = menuBar()->addMenu(tr("&Job"));
+    QAction* submitAction = add(job, tr("&Submit…"), QKeySequence(tr("Ctrl+Return")), &MainWindow::submit, "media-playback-start");
+    submitAction->setEnabled(m_design->isValid());
+    connect(m_design, &JobDesign::validityChanged, submitAction, &QAction::setEnabled);
+    add(job, tr("&Refresh job states"), QKeySequence::Refresh, [this]() { m_jobs->refresh(); }, "view-refresh");
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    for (int page = 0; page < m_pages->count(); ++page) {
+        add(view, m_pages->tabText(page), QKeySequence(tr("Ctrl+%1").arg(page + 1)),
+            [this, page]() { showPage(Page(page)); });
+    }
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    add(help, tr("&About TuneDeck"), QKeySequence(), &MainWindow::about, "help-about");
+    add(help, tr("About &Qt"), QKeySequence(), &QApplication::aboutQt);
+}
+
+void MainWindow::showPage(Page page)
+{
+    m_pages->setCurrentIndex(page);
+}
+
+void MainWindow::watchSession(ClusterSession* session)
+{
+    connect(session, &ClusterSession::stateChanged, this, &MainWindow::updateStatus);
+    connect(session, &ClusterSession::warningIssued, this,
+        [this](const QString& warning) { statusBar()->showMessage(warning, 10000); });
+    connect(session, &ClusterSession::probeFinished, this, [this, session](const SlurmProbe& probe) {
+        // The cluster's real accounts and QoS become the wizard's choices when it designs for this cluster.
+        if (!probe.ok() || !session->profile() || session->profile()->name != m_design->spec().profile)
+            return;
+        QStringList accounts, qos;
+        for (const SlurmAssociation& association : probe.associations) {
+            accounts.append(association.account);
+            for (const QString& q : association.qos)
+                if (!qos.contains(q))
+                    qos.append(q);
+        }
+        m_designPage->form()->setSuggestions(QStringLiteral("slurm.account"), accounts);
+        if (!qos.isEmpty())
+            m_designPage->form()->setSuggestions(QStringLiteral("slurm.qos"), qos);
+        if (!probe.gpuTypes.isEmpty())
+            m_designPage->form()->setSuggestions(QStringLiteral("slurm.gpu_type"), probe.gpuTypes);
+    });
+    updateStatus();
+}
+
+void MainWindow::updateStatus()
+{
+    QStringList parts;
+    for (const ClusterSession* session : m_sessions->sessions()) {
+        if (session->state() == ClusterSession::State::Disconnected && session->errorMessage().isEmpty())
+            continue;
+        parts.append(session->displayName() + u": " + session->stateText());
+    }
+    m_connections->setText(parts.isEmpty() ? tr("Not connected") : parts.join(QStringLiteral("  ·  ")));
+}
+
+void MainWindow::submit()
+{
+    m_design->renderNow();
+    if (!m_design->isValid() || m_submitId != 0 || !m_design->profile())
+        return;
+    const QString cluster = m_design->profile()->name;
+    QSettings().setValue(QStringLiteral("design/cluster"), cluster);
+    m_designPage->setSubmitStatus(tr("Submitting to %1…").arg(m_design->profile()->displayName), true);
+    m_submitId = m_jobs->submit(cluster, m_design->submitSpec(), *m_design->profile());
+}
+
+void MainWindow::newJob()
+{
+    JobSpec spec;
+    if (m_design->profile())
+        spec.profile = m_design->profile()->name;
+    m_design->setSpec(spec);
+    setSpecPath(QString());
+    showPage(NewJobPageIndex);
+}
+
+void MainWindow::setSpecPath(const QString& path)
+{
+    m_specPath = path;
+    setWindowFilePath(path);
+    setWindowTitle(path.isEmpty() ? tr("TuneDeck") : tr("%1 — TuneDeck").arg(QFileInfo(path).fileName()));
+}
+
+bool MainWindow::openSpec(const QString& path)
+{
+    const JobSpecLoadResult loaded = loadJobSpecFromFile(path);
+    if (!loaded.ok()) {
+        auto* box = new QMessageBox(QMessageBox::Warning, tr("Cannot open job spec"),
+            tr("%1 could not be read as a job spec; the design is unchanged.").arg(path), QMessageBox::Ok, this);
+        box->setDetailedText(loaded.errors.join(u'\n'));
+        box->setInformativeText(loaded.errors.value(0));
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+        return false;
+    }
+    m_design->setSpec(loaded.spec);
+    if (const std::optional<ClusterProfile> profile = m_profiles->find(loaded.spec.profile))
+        m_designPage->selectCluster(profile->name);
+    else
+        statusBar()->showMessage(tr("The spec names the cluster profile '%1', which TuneDeck does not know").arg(loaded.spec.profile));
+    m_design->renderNow();
+    setSpecPath(path);
+    rememberFolder(path);
+    showPage(NewJobPageIndex);
+    return true;
+}
+
+void MainWindow::openSpecDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open job spec"), lastFolder(), tr("Job specs (*.yaml *.yml);;All files (*)"));
+    if (!path.isEmpty())
+        openSpec(path);
+}
+
+bool MainWindow::saveSpec(bool askForPath)
+{
+    QString path = m_specPath;
+    if (askForPath || path.isEmpty()) {
+        path = QFileDialog::getSaveFileName(this, tr("Save job spec"),
+            path.isEmpty() ? lastFolder() + u'/' + m_design->spec().slurm.jobName + u".yaml" : path,
+            tr("Job specs (*.yaml *.yml)"));
+        if (path.isEmpty())
+            return false;
+    }
+    if (const QString problem = writeFilesAtomically({ { path, saveJobSpecToYaml(m_design->spec()) } }); !problem.isEmpty()) {
+        QMessageBox::warning(this, tr("Not saved"), problem);
+        return false;
+    }
+    setSpecPath(path);
+    rememberFolder(path);
+    statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+    return true;
+}
+
+bool MainWindow::importFiles(const QStringList& paths)
+{
+    QList<QPair<QString, QByteArray>> inputs;
+    QStringList problems;
+    for (const QString& path : paths) {
+        const InputFile file = readInputFile(path, InputLimit::ImportedFile, tr("an imported file"));
+        if (!file.ok())
+            problems.append(file.error);
+        else
+            inputs.append({ path, file.bytes });
+    }
+    const ClusterProfile profile = m_design->profile().value_or(m_profiles->find(QStringLiteral("baskerville")).value_or(ClusterProfile {}));
+    ImportResult result;
+    if (problems.isEmpty()) {
+        result = importJobFiles(inputs, profile);
+        for (const ImportMessage& error : std::as_const(result.errors))
+            problems.append(error.toString());
+    }
+    QStringList notes;
+    for (const ImportMessage& note : std::as_const(result.notes))
+        notes.append(note.toString());
+    auto* box = new QMessageBox(this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowTitle(tr("Import"));
+    if (!problems.isEmpty()) {
+        box->setIcon(QMessageBox::Warning);
+        box->setText(tr("Nothing was imported: the files have errors."));
+        box->setInformativeText(problems.join(u'\n'));
+        box->open();
+        return false;
+    }
+    result.spec.profile = profile.name;
+    m_design->setSpec(result.spec);
+    m_design->renderNow();
+    setSpecPath(QString());
+    showPage(NewJobPageIndex);
+    box->setIcon(QMessageBox::Information);
+    box->setText(tr("Imported %n file(s) into a new design. Check the diagnostics before you submit.", nullptr, int(paths.size())));
+    if (!notes.isEmpty()) {
+        box->setInformativeText(tr("%n note(s) from the importer; see the details.", nullptr, int(notes.size())));
+        box->setDetailedText(notes.join(u'\n'));
+    }
+    box->open();
+    return true;
+}
+
+void MainWindow::importDialog()
+{
+    const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Import sbatch script, accelerate or LLaMA-Factory YAML"),
+        lastFolder(), tr("Scripts and configs (*.sh *.sbatch *.slurm *.yaml *.yml);;All files (*)"));
+    if (!paths.isEmpty()) {
+        rememberFolder(paths.front());
+        importFiles(paths);
+    }
+}
+
+void MainWindow::saveFilesDialog()
+{
+    m_design->renderNow();
+    if (!m_design->isValid()) {
+        QMessageBox::information(this, tr("Export"), tr("The design has errors; fix them first (see Diagnostics)."));
+        showPage(NewJobPageIndex);
+        return;
+    }
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Export the three files to"), lastFolder());
+    if (folder.isEmpty())
+        return;
+    const RenderedJob& rendered = m_design->rendered();
+    const QDir dir(folder);
+    const QList<FileContent> files {
+        { dir.filePath(QString::fromLatin1(SbatchFileName)), rendered.sbatchScript },
+        { dir.filePath(QString::fromLatin1(AccelerateFileName)), rendered.accelerateYaml },
+        { dir.filePath(QString::fromLatin1(TrainFileName)), rendered.trainYaml },
+    };
+    if (const QString problem = writeFilesAtomically(files); !problem.isEmpty()) {
+        QMessageBox::warning(this, tr("Not exported"), problem);
+        return;
+    }
+    statusBar()->showMessage(tr("Wrote %1, %2 and %3 to %4").arg(QString::fromLatin1(SbatchFileName),
+                                 QString::fromLatin1(AccelerateFileName), QString::fromLatin1(TrainFileName), folder),
+        8000);
+}
+
+void MainWindow::about()
+{
+    QMessageBox::about(this, tr("About TuneDeck"),
+        tr("<h3>TuneDeck %1</h3><p>Design, submit and watch LLM finetuning jobs on Slurm GPU clusters.</p>"
+           "<p>Built with Qt %2, libssh and yaml-cpp.</p>")
+            .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/page"), m_pages->currentIndex());
+    if (m_design->profile())
+        settings.setValue(QStringLiteral("design/cluster"), m_design->profile()->name);
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    QStringList paths;
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile())
+            paths.append(url.toLocalFile());
+    if (paths.isEmpty())
+        return;
+    event->acceptProposedAction();
+    // One dropped job spec opens; anything else (scripts, accelerate or LLaMA-Factory YAMLs) imports.
+    if (paths.size() == 1 && loadJobSpecFromFile(paths.front()).ok() && detectImportKind(readInputFile(paths.front(), InputLimit::ImportedFile, QString()).bytes) == ImportKind::Unknown)
+        openSpec(paths.front());
+    else
+        importFiles(paths);
 }
 
 } // namespace TuneDeck::Ui

@@ -2,14 +2,81 @@
 
 #include <QMainWindow>
 
+#include <memory>
+
+class QLabel;
+class QTabWidget;
+
+namespace TuneDeck {
+class ClusterSession;
+class ClusterSessions;
+class JobDesign;
+class JobList;
+class ProfileRegistry;
+}
+
 namespace TuneDeck::Ui {
 
-// The top-level window. For now a shell with the areas the roadmap fills in (Clusters, New job, Jobs, Runs).
+class ClustersPage;
+class JobDesignPage;
+class JobsPage;
+
+// The top-level window: stacks the pages (Clusters, New job, Jobs, Runs), owns the menus, shortcuts
+// and status bar, and connects the pages' requests to core (STYLE.md item 27: pages get their core
+// objects in the constructor; MainWindow only stacks and connects them; a page never reaches into
+// another).
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget* parent = nullptr);
+    enum Page { ClustersPageIndex, NewJobPageIndex, JobsPageIndex, RunsPageIndex };
+
+    // `sessions` and `jobs` outlive the window (the app and tests own them).
+    MainWindow(ClusterSessions* sessions, JobList* jobs, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    JobDesign* design() const { return m_design; }
+    ClustersPage* clustersPage() const { return m_clustersPage; }
+    JobDesignPage* jobDesignPage() const { return m_designPage; }
+    JobsPage* jobsPage() const { return m_jobsPage; }
+    QTabWidget* pages() const { return m_pages; }
+
+    // Loads a job spec into the designer (tunedeck gui FILE, File > Open). False, with a message box,
+    // when the file cannot be read; the design is then unchanged.
+    bool openSpec(const QString& path);
+    // Reads sbatch scripts, accelerate and LLaMA-Factory YAMLs into a new design.
+    bool importFiles(const QStringList& paths);
+    void showPage(Page page);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void createActions();
+    void watchSession(ClusterSession* session);
+    void updateStatus();
+    void submit();
+    void newJob();
+    void openSpecDialog();
+    bool saveSpec(bool askForPath);
+    void importDialog();
+    void saveFilesDialog();
+    void about();
+    void setSpecPath(const QString& path);
+
+    ClusterSessions* m_sessions;
+    JobList* m_jobs;
+    std::unique_ptr<ProfileRegistry> m_profiles;
+    JobDesign* m_design;
+    QTabWidget* m_pages;
+    ClustersPage* m_clustersPage;
+    JobDesignPage* m_designPage;
+    JobsPage* m_jobsPage;
+    QLabel* m_connections;
+    QString m_specPath;
+    quint64 m_submitId = 0;
 };
 
 } // namespace TuneDeck::Ui

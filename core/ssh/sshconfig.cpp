@@ -141,6 +141,25 @@ bool sshHostPatternMatches(QStringView pattern, QStringView host)
     return p == pattern.size();
 }
 
+QStringList sshConfigHostAliases(const QString& configText)
+{
+    QStringList aliases;
+    for (const QString& line : configText.split(u'\n')) {
+        QString keyword;
+        QStringList args;
+        if (!splitLine(line, &keyword, &args) || keyword != u"host")
+            continue;
+        for (const QString& pattern : std::as_const(args)) {
+            // Patterns and negations match many hosts: a user picks a name, not a pattern.
+            if (pattern.contains(u'*') || pattern.contains(u'?') || pattern.startsWith(u'!'))
+                continue;
+            if (!aliases.contains(pattern))
+                aliases.append(pattern);
+        }
+    }
+    return aliases;
+}
+
 SshConfigResult resolveSshConfig(const QString& configText, const QString& alias, const SshConfigContext& context)
 {
     SshConfigResult result;

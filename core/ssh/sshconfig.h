@@ -42,6 +42,10 @@ SshConfigResult resolveSshConfig(const QString& configText, const QString& alias
 // Reads `path` (usually ~/.ssh/config; missing is fine) and resolves `alias` in it.
 SshConfigResult resolveSshConfigFile(const QString& path, const QString& alias, const SshConfigContext& context);
 
+// The host names a user can pick from the configuration: every name on a Host line that is not a
+// pattern (*, ?) or a negation (!), in file order, without repeats.
+QStringList sshConfigHostAliases(const QString& configText);
+
 // The context of the current process: $HOME and the login name.
 SshConfigContext currentSshConfigContext();
 

@@ -177,6 +177,22 @@ private Q_SLOTS:
             QVERIFY2(result.warnings.at(i).contains(warningWords.at(i)), qPrintable(result.warnings.at(i)));
     }
 
+    void hostAliasesForTheClusterList()
+    {
+        // An ~/.ssh/config as researchers write them: a wildcard default block, a cluster with two names,
+        // a negated pattern, a jump host, and the same name twice.
+        const QString config = QStringLiteral(
+            "Host *\n  ServerAliveInterval 60\n"
+            "Host bask baskerville\n  HostName login.baskerville.ac.uk\n  User abc123\n"
+            "Host *.ac.uk !gw.ac.uk\n  User abc123\n"
+            "  # Host commented\n"
+            "Host jump\n  HostName gw.ac.uk\n"
+            "Host bask\n  Port 22\n");
+        QCOMPARE(sshConfigHostAliases(config),
+            QStringList({ QStringLiteral("bask"), QStringLiteral("baskerville"), QStringLiteral("jump") }));
+        QVERIFY(sshConfigHostAliases(QString()).isEmpty());
+    }
+
     void badPort()
     {
         const SshConfigResult result

@@ -1,0 +1,113 @@
+#include "ui/jobs/jobspage.h"
+
+#include "core/remote/joblist.h"
+#include "ui/jobs/joblistmodel.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace TuneDeck::Ui {
+
+JobsPage::JobsPage(JobList* jobs, QWidget* parent)
+    : QWidget(parent)
+    , m_jobs(jobs)
+    , m_model(new JobListModel(jobs, this))
+    , m_proxy(new QSortFilterProxyModel(this))
+    , m_view(new QTableView)
+    , m_empty(new QLabel)
+    , m_refresh(new QPushButton(tr("&Refresh")))
+    , m_cancel(new QPushButton(tr("&Cancel job…")))
+{
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setFilterKeyColumn(-1);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_view->setObjectName(QStringLiteral("jobsView"));
+    m_view->setAccessibleName(tr("Jobs"));
+    m_view->setModel(m_proxy);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(JobListModel::Submitted, Qt::DescendingOrder);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->verticalHeader()->hide();
+    m_view->horizontalHeader()->setSectionResizeMode(JobListModel::Explanation, QHeaderView::Stretch);
+    m_view->horizontalHeader()->setSectionResizeMode(JobListModel::RunDir, QHeaderView::Interactive);
+    m_view->setWordWrap(false);
+
+    auto* filterLabel = new QLabel(tr("&Filter:"));
+    auto* filter = new QLineEdit;
+    filter->setObjectName(QStringLiteral("jobsFilter"));
+    filter->setAccessibleName(tr("Filter:"));
+    filter->setPlaceholderText(tr("job id, name, cluster or state"));
+    filter->setClearButtonEnabled(true);
+    filterLabel->setBuddy(filter);
+    connect(filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+
+    m_refresh->setObjectName(QStringLiteral("refreshJobs"));
+    m_cancel->setObjectName(QStringLiteral("cancelJob"));
+    auto* top = new QHBoxLayout;
+    top->addWidget(filterLabel);
+    top->addWidget(filter, 1);
+    top->addWidget(m_refresh);
+    top->addWidget(m_cancel);
+
+    m_empty->setText(tr("No jobs yet. Design one on the New job page and submit it, or run "
+                        "<code>tunedeck submit</code>; jobs submitted either way appear here."));
+    m_empty->setWordWrap(true);
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setEnabled(false);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(m_view, 1);
+    layout->addWidget(m_empty);
+
+    connect(m_refresh, &QPushButton::clicked, jobs, &JobList::refresh);
+    connect(m_cancel, &QPushButton::clicked, this, [this]() {
+        const QModelIndex current = m_view->currentIndex();
+        if (!current.isValid())
+            return;
+        const QString jobId = current.siblingAtColumn(JobListModel::JobId).data().toString();
+        const QString cluster = current.siblingAtColumn(JobListModel::Cluster).data().toString();
+        auto* box = new QMessageBox(QMessageBox::Question, tr("Cancel job"),
+            tr("Cancel job %1 on %2? Slurm stops it at once; this cannot be undone.").arg(jobId, cluster),
+            QMessageBox::Yes | QMessageBox::No, this);
+        box->setDefaultButton(QMessageBox::No);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        connect(box, &QMessageBox::accepted, this, [this, cluster, jobId]() { m_jobs->cancel(cluster, jobId); });
+        box->open();
+    });
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &JobsPage::updateButtons);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &JobsPage::updateButtons);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &JobsPage::updateButtons);
+    updateButtons();
+}
+
+void JobsPage::updateButtons()
+{
+    const bool any = m_model->rowCount() > 0;
+    m_view->setVisible(any);
+    m_empty->setVisible(!any);
+    const QModelIndex current = m_view->currentIndex();
+    m_cancel->setEnabled(current.isValid() && !current.data(JobListModel::TerminalRole).toBool());
+}
+
+void JobsPage::showJob(const QString& cluster, const QString& jobId)
+{
+    for (int row = 0; row < m_proxy->rowCount(); ++row) {
+        const QModelIndex index = m_proxy->index(row, JobListModel::JobId);
+        if (index.data().toString() == jobId && index.data(JobListModel::ClusterRole).toString() == cluster) {
+            m_view->setCurrentIndex(index);
+            m_view->scrollTo(index);
+            return;
+        }
+    }
+}
+
+} // namespace TuneDeck::Ui
