@@ -141,8 +141,9 @@ void SshPromptDialog::done(int result)
                 answer.answers.append(edit->text().toUtf8());
             edit->clear(); // the widget keeps no copy once the answer has gone
         }
+        // Not wiped here: the queued copies on their way to the SSH thread share this buffer, and the SSH
+        // thread wipes it after use (SshPromptAnswer, wipeSecret()).
         Q_EMIT answered(answer);
-        wipeSecrets(answer.answers);
     }
     QDialog::done(result);
 }

@@ -1,0 +1,152 @@
+// End to end through the real window against mini-Baskerville (LABEL cluster): connect on the Clusters
+// page through the dialogs (host key, then one one-time code), design the walkthrough's job, submit,
+// and watch it reach COMPLETED on the Jobs page, with one code in all.
+#include "../ssh/minibask.h"
+#include "core/job/jobdesign.h"
+#include "core/remote/clustersessions.h"
+#include "core/remote/joblist.h"
+#include "ui/clusters/clusterlistmodel.h"
+#include "ui/clusters/clusterspage.h"
+#include "ui/clusters/sshpromptdialog.h"
+#include "ui/design/jobdesignpage.h"
+#include "ui/jobs/joblistmodel.h"
+#include "ui/jobs/jobspage.h"
+#include "ui/mainwindow.h"
+
+#include <QApplication>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace TuneDeck;
+using namespace TuneDeck::Ui;
+
+class TestGuiSubmit : public QObject
+{
+    Q_OBJECT
+
+private:
+    Test::MiniBask m_cluster;
+    QTemporaryDir m_home;
+
+    QString knownHosts() const { return m_home.filePath(QStringLiteral(".ssh/known_hosts")); }
+
+    static SshPromptDialog* openDialog(QWidget* window)
+    {
+        for (SshPromptDialog* dialog : window->findChildren<SshPromptDialog*>())
+            if (dialog->isVisible())
+                return dialog;
+        return nullptr;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        m_cluster = Test::MiniBask::load({ QStringLiteral("sshd"), QStringLiteral("slurm") });
+        REQUIRE_MINIBASK(m_cluster);
+        QVERIFY(QDir(m_home.path()).mkpath(QStringLiteral(".ssh")));
+        QVERIFY(QDir(m_home.path()).mkpath(QStringLiteral("profiles")));
+        // The bundled profile's login host leads to the local login node, as a jump host would.
+        Test::writeFile(m_home.filePath(QStringLiteral(".ssh/config")),
+            QStringLiteral("Host login.baskerville.ac.uk\n  HostName %1\n  Port %2\n  User %3\n  IdentityFile %4\n"
+                           "  UserKnownHostsFile %5\n")
+                .arg(m_cluster.host())
+                .arg(m_cluster.totpPort())
+                .arg(m_cluster.value("MINIBASK_USER"), m_cluster.value("MINIBASK_KEY"), knownHosts())
+                .toUtf8());
+    }
+
+    void connectDesignSubmitAndWatchItComplete()
+    {
+        ClusterSessions sessions;
+        sessions.setUserProfilesFolder(m_home.filePath(QStringLiteral("profiles")));
+        sessions.setSshConfigContext({ m_home.path(), QStringLiteral("tester"), QStringLiteral("~/.ssh/config") });
+        sessions.setOptionsAdjuster([](SshConnectionOptions& options) {
+            options.identityAgent = QStringLiteral("none");
+            options.connectTimeout = std::chrono::seconds(20);
+        });
+        JobList jobs(&sessions, m_home.filePath(QStringLiteral("jobs.json")));
+        JobTrackerIntervals fast;
+        fast.running = std::chrono::milliseconds(1000);
+        fast.pending = std::chrono::milliseconds(1000);
+        fast.accountingRetry = std::chrono::milliseconds(2000);
+        jobs.setTrackerIntervals(fast);
+        MainWindow window(&sessions, &jobs);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+        // Clusters page: pick Baskerville and press Connect.
+        window.showPage(MainWindow::ClustersPageIndex);
+        window.clustersPage()->selectCluster(QStringLiteral("baskerville"));
+        QTest::mouseClick(window.clustersPage()->connectButton(), Qt::LeftButton);
+
+        // The unknown host key: its fingerprint is shown; accept with Return (the default button).
+        SshPromptDialog* dialog = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((dialog = openDialog(&window)) != nullptr, 30000);
+        QCOMPARE(dialog->prompt().kind, SshPrompt::Kind::HostKey);
+        QVERIFY(dialog->prompt().hostKey.fingerprint.startsWith(u"SHA256:"));
+        QTest::keyClick(dialog, Qt::Key_Return);
+
+        // One keyboard-interactive round asking for the code, echo off.
+        QTRY_VERIFY_WITH_TIMEOUT((dialog = openDialog(&window)) != nullptr, 30000);
+        QCOMPARE(dialog->prompt().kind, SshPrompt::Kind::KeyboardInteractive);
+        QCOMPARE(dialog->fields().size(), 1);
+        QCOMPARE(dialog->fields().front()->echoMode(), QLineEdit::Password);
+        QTest::keyClicks(dialog->fields().front(), QString::fromLatin1(m_cluster.totpCode()));
+        QTest::keyClick(dialog->fields().front(), Qt::Key_Return);
+        int codesAsked = 1;
+
+        ClusterSession* session = sessions.find(QStringLiteral("baskerville"));
+        QVERIFY(session);
+        QTRY_COMPARE_WITH_TIMEOUT(session->state(), ClusterSession::State::Connected, 30000);
+        QVERIFY(Test::readFile(knownHosts()).contains("[127.0.0.1]:"));
+        // The probe's accounts reach the Clusters page.
+        QTRY_VERIFY_WITH_TIMEOUT(window.clustersPage()->findChild<QLabel*>(QStringLiteral("clusterDetails"))
+                                     ->text()
+                                     .contains(m_cluster.value("MINIBASK_ACCOUNT")),
+            30000);
+
+        // New job: the walkthrough's job for the demo cluster's project.
+        window.showPage(MainWindow::NewJobPageIndex);
+        JobDesign* design = window.design();
+        design->setFieldText(QStringLiteral("slurm.account"), m_cluster.value("MINIBASK_ACCOUNT"));
+        design->setFieldText(QStringLiteral("slurm.qos"), m_cluster.value("MINIBASK_QOS"));
+        design->setFieldText(QStringLiteral("slurm.job_name"), QStringLiteral("gui-e2e"));
+        design->setFieldText(QStringLiteral("environment.project_path"), m_cluster.value("MINIBASK_PROJECT_DIR"));
+        design->setFieldText(QStringLiteral("environment.llama_factory_dir"), m_cluster.value("MINIBASK_LLAMA_FACTORY_DIR"));
+        design->setFieldText(QStringLiteral("environment.venv"), m_cluster.value("MINIBASK_VENV"));
+        QCOMPARE(design->fieldText(QStringLiteral("slurm.nodes")), QStringLiteral("4"));
+        QCOMPARE(design->fieldText(QStringLiteral("slurm.mem")), QStringLiteral("491520"));
+        QPushButton* submit = window.jobDesignPage()->submitButton();
+        QTRY_VERIFY(submit->isEnabled());
+        const QString runDir = design->runDirectory();
+        QTest::mouseClick(submit, Qt::LeftButton);
+
+        // The Jobs page shows it, and the tracker takes it to COMPLETED.
+        QTableView* view = window.jobsPage()->view();
+        QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowCount(), 1, 120000);
+        QCOMPARE(window.pages()->currentIndex(), int(MainWindow::JobsPageIndex));
+        const QModelIndex state = view->model()->index(0, JobListModel::State);
+        QTRY_COMPARE_WITH_TIMEOUT(state.data().toString(), QStringLiteral("COMPLETED"), 300000);
+        QCOMPARE(view->model()->index(0, JobListModel::Name).data().toString(), QStringLiteral("gui-e2e"));
+        // What was previewed is what ran: the run directory the preview showed.
+        QCOMPARE(view->model()->index(0, JobListModel::RunDir).data().toString(), runDir);
+        QVERIFY(QFile::exists(runDir + u"/job.sbatch"));
+        // No other question was asked: one code for connecting, probing, submitting and tracking.
+        if (SshPromptDialog* extra = openDialog(&window)) {
+            ++codesAsked;
+            extra->reject();
+        }
+        QCOMPARE(codesAsked, 1);
+        // The job list file holds no secret.
+        QVERIFY(!Test::readFile(m_home.filePath(QStringLiteral("jobs.json"))).contains(m_cluster.totpCode()));
+    }
+};
+
+QTEST_MAIN(TestGuiSubmit)
+#include "tst_guisubmit.moc"
