@@ -8,6 +8,7 @@
 #include "core/job/jobspecio.h"
 #include "core/job/profiledefaults.h"
 #include "core/job/profileregistry.h"
+#include "core/remote/clusteraddress.h"
 #include "core/remote/jobstatefile.h"
 #include "core/remote/jobtracker.h"
 #include "core/ssh/sshconfig.h"
@@ -156,50 +157,18 @@ ClusterSession::~ClusterSession()
 
 bool ClusterSession::resolve(const QString& name)
 {
-    if (name.isEmpty()) {
-        m_err << "tunedeck: no cluster given\n";
-        return false;
-    }
-    const SshConfigContext context = currentSshConfigContext();
-    const QString configPath = context.homeDir + QStringLiteral("/.ssh/config");
-    QString alias = name;
-    QString user;
-    int port = 0;
+    // The same resolution as the window's (core/remote/clusteraddress.h): a profile, an ~/.ssh/config
+    // alias or user@host[:port] lead to the same login in both.
     const ProfileRegistry registry;
-    m_profile = registry.find(name);
-    if (m_profile) {
-        alias = m_profile->loginHost;
-        port = m_profile->loginPort;
-        user = m_profile->loginUser;
-    } else {
-        // user@host:port, as people type it for ssh.
-        if (const qsizetype at = alias.indexOf(u'@'); at > 0) {
-            user = alias.left(at);
-            alias = alias.mid(at + 1);
-        }
-        if (const qsizetype colon = alias.lastIndexOf(u':'); colon > 0 && !alias.contains(u']')) {
-            bool ok = false;
-            port = alias.mid(colon + 1).toInt(&ok);
-            if (!ok) {
-                m_err << "tunedeck: '" << name << "' is neither a cluster profile nor user@host[:port]\n";
-                return false;
-            }
-            alias = alias.left(colon);
-        }
-    }
-    SshConfigResult config = resolveSshConfigFile(configPath, alias, context);
-    for (const QString& warning : std::as_const(config.warnings))
+    const ClusterAddress address = resolveClusterAddress(name, registry);
+    for (const QString& warning : address.warnings)
         m_err << "warning: " << warning << '\n';
-    if (!config.error.isEmpty()) {
-        m_err << "tunedeck: " << config.error << '\n';
+    if (!address.ok()) {
+        m_err << "tunedeck: " << address.error << '\n';
         return false;
     }
-    // The profile or the command line says what ~/.ssh/config did not.
-    if (!user.isEmpty() && config.target.user == context.localUser)
-        config.target.user = user;
-    if (port > 0 && config.target.port == 22)
-        config.target.port = port;
-    m_options = sshOptionsFromConfig(config);
+    m_profile = address.profile;
+    m_options = address.options;
     return true;
 }
 

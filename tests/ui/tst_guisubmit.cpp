@@ -35,6 +35,18 @@ private:
 
     QString knownHosts() const { return m_home.filePath(QStringLiteral(".ssh/known_hosts")); }
 
+    // With TUNEDECK_SCREENSHOT_DIR set (tests/ui/take-screenshots.sh runs this test on Xvfb), the screen
+    // is captured at each stage with `import -window root`, for the README.
+    static void screenshot(const char* name)
+    {
+        const QString dir = qEnvironmentVariable("TUNEDECK_SCREENSHOT_DIR");
+        if (dir.isEmpty())
+            return;
+        QTest::qWait(400); // let the last change paint
+        const QString path = dir + u'/' + QLatin1StringView(name) + u".png";
+        QCOMPARE(QProcess::execute(QStringLiteral("import"), { QStringLiteral("-window"), QStringLiteral("root"), path }), 0);
+    }
+
     static SshPromptDialog* openDialog(QWidget* window)
     {
         for (SshPromptDialog* dialog : window->findChildren<SshPromptDialog*>())
@@ -77,6 +89,7 @@ private Q_SLOTS:
         fast.accountingRetry = std::chrono::milliseconds(2000);
         jobs.setTrackerIntervals(fast);
         MainWindow window(&sessions, &jobs);
+        window.setGeometry(0, 0, 1366, 768); // a laptop screen
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
 
@@ -90,6 +103,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT((dialog = openDialog(&window)) != nullptr, 30000);
         QCOMPARE(dialog->prompt().kind, SshPrompt::Kind::HostKey);
         QVERIFY(dialog->prompt().hostKey.fingerprint.startsWith(u"SHA256:"));
+        screenshot("clusters-host-key");
         QTest::keyClick(dialog, Qt::Key_Return);
 
         // One keyboard-interactive round asking for the code, echo off.
@@ -120,10 +134,12 @@ private Q_SLOTS:
         design->setFieldText(QStringLiteral("environment.project_path"), m_cluster.value("MINIBASK_PROJECT_DIR"));
         design->setFieldText(QStringLiteral("environment.llama_factory_dir"), m_cluster.value("MINIBASK_LLAMA_FACTORY_DIR"));
         design->setFieldText(QStringLiteral("environment.venv"), m_cluster.value("MINIBASK_VENV"));
+        design->setFieldText(QStringLiteral("training.dataset_examples"), QStringLiteral("981"));
         QCOMPARE(design->fieldText(QStringLiteral("slurm.nodes")), QStringLiteral("4"));
         QCOMPARE(design->fieldText(QStringLiteral("slurm.mem")), QStringLiteral("491520"));
         QPushButton* submit = window.jobDesignPage()->submitButton();
         QTRY_VERIFY(submit->isEnabled());
+        screenshot("new-job");
         const QString runDir = design->runDirectory();
         QTest::mouseClick(submit, Qt::LeftButton);
 
@@ -134,6 +150,8 @@ private Q_SLOTS:
         const QModelIndex state = view->model()->index(0, JobListModel::State);
         QTRY_COMPARE_WITH_TIMEOUT(state.data().toString(), QStringLiteral("COMPLETED"), 300000);
         QCOMPARE(view->model()->index(0, JobListModel::Name).data().toString(), QStringLiteral("gui-e2e"));
+        view->selectRow(0);
+        screenshot("jobs");
         // What was previewed is what ran: the run directory the preview showed.
         QCOMPARE(view->model()->index(0, JobListModel::RunDir).data().toString(), runDir);
         QVERIFY(QFile::exists(runDir + u"/job.sbatch"));

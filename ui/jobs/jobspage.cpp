@@ -36,8 +36,9 @@ JobsPage::JobsPage(JobList* jobs, QWidget* parent)
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->verticalHeader()->hide();
-    m_view->horizontalHeader()->setSectionResizeMode(JobListModel::Explanation, QHeaderView::Stretch);
-    m_view->horizontalHeader()->setSectionResizeMode(JobListModel::RunDir, QHeaderView::Interactive);
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setSectionResizeMode(JobListModel::RunDir, QHeaderView::Stretch);
+    m_view->setTextElideMode(Qt::ElideMiddle); // a run directory's end (job name, time) is what tells runs apart
     m_view->setWordWrap(false);
 
     auto* filterLabel = new QLabel(tr("&Filter:"));
