@@ -36,9 +36,10 @@ tests/cluster/minibask up
 packaging/demo-cluster.sh
 tunedeck=build/release/app/tunedeck
 echo "(tunedeck is $PWD/$tunedeck; the commands above use that binary)"
+spec="$HOME/tunedeck-demo/walkthrough.yaml" # written by demo-cluster.sh: opens in the job form
 if [ -n "${DISPLAY:-}" ]; then
-    exec "$tunedeck"
+    exec "$tunedeck" gui "$spec"
 else
     echo "No DISPLAY: starting the TuneDeck window on a virtual display (xvfb-run); use the CLI meanwhile."
-    exec xvfb-run -a "$tunedeck"
+    exec xvfb-run -a "$tunedeck" gui "$spec"
 fi

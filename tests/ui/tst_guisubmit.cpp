@@ -73,6 +73,52 @@ private Q_SLOTS:
                 .toUtf8());
     }
 
+    // A known_hosts entry for the login node with another key: the window refuses, shows both
+    // fingerprints, and offers no way to connect anyway; nothing is asked, no code is sent.
+    void changedHostKeyIsRefusedInTheWindow()
+    {
+        QTemporaryDir home;
+        QVERIFY(QDir(home.path()).mkpath(QStringLiteral(".ssh")));
+        const QString otherKey = home.filePath(QStringLiteral("other"));
+        QCOMPARE(QProcess::execute(QStringLiteral("ssh-keygen"),
+                     { QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("ed25519"), QStringLiteral("-N"),
+                         QString(), QStringLiteral("-f"), otherKey }),
+            0);
+        const QByteArray publicKey = Test::readFile(otherKey + u".pub").split(' ').mid(0, 2).join(' ');
+        const QString hosts = home.filePath(QStringLiteral(".ssh/known_hosts"));
+        Test::writeFile(hosts, "[" + m_cluster.host().toUtf8() + "]:" + QByteArray::number(m_cluster.totpPort()) + ' ' + publicKey + '\n');
+        Test::writeFile(home.filePath(QStringLiteral(".ssh/config")),
+            QStringLiteral("Host login.baskerville.ac.uk\n  HostName %1\n  Port %2\n  User %3\n  IdentityFile %4\n"
+                           "  UserKnownHostsFile %5\n")
+                .arg(m_cluster.host())
+                .arg(m_cluster.totpPort())
+                .arg(m_cluster.value("MINIBASK_USER"), m_cluster.value("MINIBASK_KEY"), hosts)
+                .toUtf8());
+        ClusterSessions sessions;
+        sessions.setUserProfilesFolder(home.filePath(QStringLiteral("profiles")));
+        sessions.setSshConfigContext({ home.path(), QStringLiteral("tester"), QStringLiteral("~/.ssh/config") });
+        sessions.setOptionsAdjuster([](SshConnectionOptions& options) { options.identityAgent = QStringLiteral("none"); });
+        JobList jobs(&sessions, home.filePath(QStringLiteral("jobs.json")));
+        MainWindow window(&sessions, &jobs);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.clustersPage()->selectCluster(QStringLiteral("baskerville"));
+        QTest::mouseClick(window.clustersPage()->connectButton(), Qt::LeftButton);
+        HostKeyRefusedDialog* refused = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((refused = window.findChild<HostKeyRefusedDialog*>()) != nullptr, 30000);
+        ClusterSession* session = sessions.find(QStringLiteral("baskerville"));
+        QTRY_COMPARE_WITH_TIMEOUT(session->state(), ClusterSession::State::Failed, 30000);
+        QVERIFY(session->refusedHostKey());
+        QString text;
+        for (QLabel* label : refused->findChildren<QLabel*>())
+            text += label->text() + u'\n';
+        QVERIFY(text.contains(session->refusedHostKey()->fingerprint));
+        QVERIFY(text.contains(session->refusedHostKey()->knownFingerprint));
+        QVERIFY(!openDialog(&window)); // no prompt: not the host key, not a code
+        QCOMPARE(Test::readFile(hosts).count('\n'), 1); // known_hosts untouched
+        refused->close();
+    }
+
     void connectDesignSubmitAndWatchItComplete()
     {
         ClusterSessions sessions;

@@ -72,6 +72,7 @@ private Q_SLOTS:
     void diagnosticFocusesItsField();
     void everyControlIsNamedAfterItsLabel();
     void unreadableSpecLeavesTheDesignAlone();
+    void importsTheWalkthroughScript();
     void clustersListProfilesAndSshConfigHosts();
     void hostKeyDialogAcceptAndCancel();
     void oneTimeCodeIsAskedWithEchoOff();
@@ -269,6 +270,29 @@ void TestMainWindow::unreadableSpecLeavesTheDesignAlone()
     QVERIFY2(box->informativeText().contains(u"broken.yaml:2"), qPrintable(box->informativeText()));
     QVERIFY(box->informativeText().contains(u"nodes"));
     box->close();
+}
+
+void TestMainWindow::importsTheWalkthroughScript()
+{
+    // The walkthrough's own files, as its researcher has them.
+    const QString dir = QStringLiteral(TUNEDECK_SOURCE_DIR "/tests/job/data/import/walkthrough/");
+    QVERIFY(m_window->importFiles({ dir + u"batch-llama3-70b-ft.sh", dir + u"config_node02gpu04.yaml" }));
+    QCOMPARE(m_window->design()->spec().slurm.nodes, 4);
+    QCOMPARE(m_window->design()->spec().slurm.gpusPerNode, 4);
+    QCOMPARE(m_window->pages()->currentIndex(), int(MainWindow::NewJobPageIndex));
+    auto* nodes = qobject_cast<QSpinBox*>(m_window->jobDesignPage()->form()->control(QStringLiteral("slurm.nodes")));
+    QCOMPARE(nodes->value(), 4);
+    QMessageBox* box = nullptr;
+    QTRY_VERIFY((box = m_window->findChild<QMessageBox*>()) != nullptr);
+    QVERIFY(box->text().startsWith(u"Imported 2 file"));
+    box->close();
+
+    // A file that is not there: nothing imported, the design stays, the message names the file.
+    const QByteArray before = saveJobSpecToYaml(m_window->design()->spec());
+    QVERIFY(!m_window->importFiles({ m_home->filePath(QStringLiteral("missing.sh")) }));
+    QCOMPARE(saveJobSpecToYaml(m_window->design()->spec()), before);
+    QTRY_VERIFY((box = m_window->findChild<QMessageBox*>()) != nullptr && box->isVisible());
+    QVERIFY2(box->informativeText().contains(u"missing.sh"), qPrintable(box->informativeText()));
 }
 
 void TestMainWindow::clustersListProfilesAndSshConfigHosts()
