@@ -4,6 +4,7 @@
 #include "core/remote/clustersessions.h"
 #include "core/remote/joblist.h"
 #include "ui/mainwindow.h"
+#include "ui/widgets/namedcombobox.h"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -30,6 +31,8 @@ int main(int argc, char** argv)
     QApplication::setDesktopFileName(QStringLiteral("io.github.tunedeck.TuneDeck"));
     QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("io.github.tunedeck.TuneDeck")));
 
+    // Before any widget exists: accessible interfaces are cached as widgets appear.
+    TuneDeck::Ui::installNamedComboBoxAccessibility();
     TuneDeck::ClusterSessions sessions;
     TuneDeck::JobList jobs(&sessions);
     const QString jobListError = jobs.load();

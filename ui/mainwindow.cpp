@@ -14,6 +14,7 @@
 #include "ui/design/jobdesignpage.h"
 #include "ui/design/jobform.h"
 #include "ui/jobs/jobspage.h"
+#include "ui/widgets/namedcombobox.h"
 
 #include <QAction>
 #include <QApplication>
@@ -62,7 +63,7 @@ QWidget* runsPage()
 } // namespace
 
 MainWindow::MainWindow(ClusterSessions* sessions, JobList* jobs, QWidget* parent)
-    : QMainWindow(parent)
+    : QMainWindow((installNamedComboBoxAccessibility(), parent)) // before the pages' combo boxes exist
     , m_sessions(sessions)
     , m_jobs(jobs)
     , m_profiles(std::make_unique<ProfileRegistry>(sessions->userProfilesFolder()))

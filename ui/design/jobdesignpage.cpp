@@ -8,6 +8,7 @@
 #include "ui/design/filehighlighter.h"
 #include "ui/design/jobform.h"
 #include "ui/design/memorybar.h"
+#include "ui/widgets/namedcombobox.h"
 
 #include <QComboBox>
 #include <QFontDatabase>
@@ -38,7 +39,7 @@ JobDesignPage::JobDesignPage(JobDesign* design, const ProfileRegistry* profiles,
     , m_design(design)
     , m_profiles(profiles)
     , m_form(new JobForm(design))
-    , m_cluster(new QComboBox)
+    , m_cluster(new NamedComboBox)
     , m_summary(new QLabel)
     , m_memory(new MemoryBar)
     , m_plan(new QLabel)

@@ -1,6 +1,7 @@
 #include "ui/design/jobform.h"
 
 #include "core/job/jobdesign.h"
+#include "ui/widgets/namedcombobox.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -81,10 +82,23 @@ JobForm::JobForm(JobDesign* design, QWidget* parent)
             row.control->setAccessibleName(fieldLabel(field));
             row.control->setAccessibleDescription(fieldHelp(field));
             row.control->setToolTip(withUnit(field));
+            if (auto* combo = qobject_cast<QComboBox*>(row.control); combo && combo->lineEdit())
+                combo->lineEdit()->setAccessibleName(fieldLabel(field));
+            // QLineEdit's clear button is a child widget with no name of its own.
+            for (QWidget* child : row.control->findChildren<QWidget*>())
+                if (child->inherits("QLineEditIconButton"))
+                    child->setAccessibleName(tr("Clear %1").arg(fieldLabel(field)));
             row.label = new QLabel(fieldLabel(field));
             row.label->setBuddy(row.control);
             row.marker = new QLabel;
             row.marker->setFixedWidth(20);
+            // Hidden while there is nothing to say (an empty label would still be read out), its
+            // space kept so the fields do not jump when a marker appears.
+            QSizePolicy keep = row.marker->sizePolicy();
+            keep.setRetainSizeWhenHidden(true);
+            row.marker->setSizePolicy(keep);
+            row.marker->hide();
+            row.marker->setAccessibleName(tr("%1: no problem").arg(fieldLabel(field)));
             auto* line = new QHBoxLayout;
             line->setContentsMargins(0, 0, 0, 0);
             line->addWidget(row.control, 1);
@@ -155,7 +169,7 @@ QWidget* JobForm::createControl(const JobSpecField& field)
         return check;
     }
     case FieldKind::Choice: {
-        auto* combo = new QComboBox;
+        auto* combo = new NamedComboBox;
         combo->addItems(field.choices);
         connect(combo, &QComboBox::currentTextChanged, this, [this, path](const QString& text) {
             if (!m_loading)
@@ -169,7 +183,7 @@ QWidget* JobForm::createControl(const JobSpecField& field)
         break;
     }
     if (const auto it = fixedSuggestions().constFind(path); it != fixedSuggestions().cend()) {
-        auto* combo = new QComboBox;
+        auto* combo = new NamedComboBox;
         combo->setEditable(true);
         combo->setInsertPolicy(QComboBox::NoInsert);
         combo->addItems(*it);
@@ -259,11 +273,13 @@ void JobForm::showDiagnostics()
         row.control->setEnabled(applies);
         row.label->setEnabled(applies);
         if (!diagnostic || diagnostic->severity == Severity::Info) {
-            row.marker->clear();
-            row.marker->setToolTip(QString());
-            row.marker->setAccessibleName(QString());
+            row.marker->hide();
+            // Still in the accessibility tree (as invisible): without a name of its own an empty label
+            // takes its group's title there.
+            row.marker->setAccessibleName(tr("%1: no problem").arg(fieldLabel(*row.field)));
             continue;
         }
+        row.marker->show();
         const bool error = diagnostic->severity == Severity::Error;
         const QIcon icon = style()->standardIcon(error ? QStyle::SP_MessageBoxCritical : QStyle::SP_MessageBoxWarning);
         row.marker->setPixmap(icon.pixmap(16, 16));

@@ -1,0 +1,34 @@
+#!/bin/bash
+# Starts the real window on Xvfb with its own D-Bus session and AT-SPI bus, opens the walkthrough's
+# job, and drives it through the accessibility tree (drive_window.py). Usage: run.sh TUNEDECK SPEC
+set -euo pipefail
+tunedeck=$1
+spec=$2
+here="$(cd "$(dirname "$0")" && pwd)"
+work="$(mktemp -d)"
+display=":$((100 + RANDOM % 50))"
+Xvfb "$display" -screen 0 1366x768x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb=$!
+app=""
+atspi=""
+cleanup() {
+    [ -n "$app" ] && kill "$app" 2>/dev/null
+    if [ -n "$atspi" ]; then
+        pkill -P "$atspi" 2>/dev/null || true
+        kill "$atspi" 2>/dev/null || true
+    fi
+    [ -n "${DBUS_SESSION_BUS_PID:-}" ] && kill "$DBUS_SESSION_BUS_PID" 2>/dev/null
+    kill "$xvfb" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+export DISPLAY="$display" HOME="$work" XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data"
+export XDG_RUNTIME_DIR="$work/run" && mkdir -m 700 -p "$XDG_RUNTIME_DIR"
+unset QT_QPA_PLATFORM
+eval "$(dbus-launch --sh-syntax)"
+/usr/libexec/at-spi-bus-launcher --launch-immediately >/dev/null 2>&1 &
+atspi=$!
+sleep 1
+QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1 "$tunedeck" gui "$spec" >"$work/app.log" 2>&1 &
+app=$!
+/usr/bin/python3 "$here/drive_window.py" || { cat "$work/app.log"; exit 1; }
