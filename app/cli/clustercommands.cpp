@@ -235,7 +235,7 @@ int runSubmit(const QStringList& arguments)
         err << "tunedeck submit: " << parser.errorText() << '\n';
         return UsageOrInvalid;
     }
-    if (parser.isSet(QStringLiteral("help"))) {
+    if (parser.isSet(QStringLiteral("help")) || parser.isSet(QStringLiteral("help-all"))) {
         out << parser.helpText();
         return Success;
     }
@@ -356,7 +356,7 @@ int runJobs(const QStringList& arguments)
         err << "tunedeck jobs: " << parser.errorText() << '\n';
         return UsageOrInvalid;
     }
-    if (parser.isSet(QStringLiteral("help"))) {
+    if (parser.isSet(QStringLiteral("help")) || parser.isSet(QStringLiteral("help-all"))) {
         out << parser.helpText();
         return Success;
     }
@@ -497,7 +497,7 @@ int runCancel(const QStringList& arguments)
         err << "tunedeck cancel: " << parser.errorText() << '\n';
         return UsageOrInvalid;
     }
-    if (parser.isSet(QStringLiteral("help"))) {
+    if (parser.isSet(QStringLiteral("help")) || parser.isSet(QStringLiteral("help-all"))) {
         out << parser.helpText();
         return Success;
     }

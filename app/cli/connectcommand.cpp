@@ -28,7 +28,7 @@ int runConnect(const QStringList& arguments)
         err << "tunedeck connect: " << parser.errorText() << '\n';
         return UsageOrInvalid;
     }
-    if (parser.isSet(QStringLiteral("help"))) {
+    if (parser.isSet(QStringLiteral("help")) || parser.isSet(QStringLiteral("help-all"))) {
         out << parser.helpText();
         return Success;
     }

@@ -38,7 +38,7 @@ int runImport(const QStringList& arguments)
         err << "tunedeck import: " << terminalSafe(parser.errorText()) << '\n';
         return UsageOrInvalid;
     }
-    if (parser.isSet(QStringLiteral("help"))) {
+    if (parser.isSet(QStringLiteral("help")) || parser.isSet(QStringLiteral("help-all"))) {
         out << parser.helpText();
         return Success;
     }

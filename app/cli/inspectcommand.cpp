@@ -12,7 +12,11 @@
 #include "core/util/inputfile.h"
 #include "core/util/terminaltext.h"
 
+#include <cmath>
+
 #include <QFile>
+
+#include <cmath>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -57,7 +61,8 @@ template<class T> std::optional<double> asDouble(const std::optional<T>& v)
 
 QString number(std::optional<double> v, int precision = 4)
 {
-    return v ? QString::number(*v, 'g', precision) : QStringLiteral("-");
+    // Not finite (a diverged loss of inf or nan): unknown, as the JSON output's null says.
+    return v && std::isfinite(*v) ? QString::number(*v, 'g', precision) : QStringLiteral("-");
 }
 
 // Streams the file through a reader: a 50-hour dmon log is ~300 MB.

@@ -58,7 +58,7 @@ int runRender(const QStringList& arguments)
         err << "tunedeck render: " << parser.errorText() << '\n';
         return UsageOrInvalid;
     }
-    if (parser.isSet(QStringLiteral("help"))) {
+    if (parser.isSet(QStringLiteral("help")) || parser.isSet(QStringLiteral("help-all"))) {
         out << parser.helpText();
         return Success;
     }
@@ -68,6 +68,15 @@ int runRender(const QStringList& arguments)
     }
     if (!parser.isSet(outOption) && !parser.isSet(saveSpecOption)) {
         err << "tunedeck render: --out DIR is required (or --save-spec FILE)\n";
+        return UsageOrInvalid;
+    }
+    // An empty --out (a shell variable that was not set) would write into the current folder.
+    if (parser.isSet(outOption) && parser.value(outOption).trimmed().isEmpty()) {
+        err << "tunedeck render: --out needs a folder name (use --out . for the current folder)\n";
+        return UsageOrInvalid;
+    }
+    if (parser.isSet(saveSpecOption) && parser.value(saveSpecOption).trimmed().isEmpty()) {
+        err << "tunedeck render: --save-spec needs a file name\n";
         return UsageOrInvalid;
     }
 
@@ -107,8 +116,9 @@ int runRender(const QStringList& arguments)
                 err << d.field << ": " << d.message << '\n';
         return UsageOrInvalid;
     }
+    // Messages on stderr, results (the files written) on stdout.
     for (const Diagnostic& d : job.diagnostics)
-        out << formatDiagnostic(d) << '\n';
+        err << formatDiagnostic(d) << '\n';
 
     QList<FileContent> files;
     if (parser.isSet(outOption)) {

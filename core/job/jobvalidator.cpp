@@ -8,6 +8,7 @@
 
 #include <QRegularExpression>
 
+#include <algorithm>
 #include <cmath>
 
 namespace TuneDeck {
@@ -45,6 +46,15 @@ bool hasControlCharacter(const QString& text)
     return false;
 }
 
+// "0", "0G", "00M": what sbatch reads as "all of each node's memory".
+bool isZeroMemory(QStringView text)
+{
+    text = text.trimmed();
+    if (!text.isEmpty() && text.back().isLetter())
+        text.chop(1);
+    return !text.isEmpty() && std::all_of(text.begin(), text.end(), [](QChar c) { return c == u'0'; });
+}
+
 void checkIdentifier(Checker& check, const char* field, const QString& value, bool required, const char* what)
 {
     if (value.isEmpty()) {
@@ -72,7 +82,15 @@ void checkSlurm(Checker& check, const JobSpec& spec, const ClusterProfile& profi
         check.error("slurm.job_name", problem);
 
     const std::optional<qint64> limit = parseSlurmDuration(s.time);
-    if (!limit) {
+    const QString time = s.time.trimmed();
+    if (time == u"0" || time.compare(u"UNLIMITED", Qt::CaseInsensitive) == 0 || time.compare(u"INFINITE", Qt::CaseInsensitive) == 0) {
+        // sbatch reads these as "no time limit"; the QoS then imposes its own, and TuneDeck could not
+        // check the run and its checkpoints against it.
+        check.error("slurm.time",
+            QStringLiteral("'%1' asks for no time limit; give the limit the job needs (e.g. 3:00:00) so TuneDeck can "
+                           "check that the run and its checkpoints fit, and the QoS does not cut it shorter")
+                .arg(s.time));
+    } else if (!limit) {
         check.error("slurm.time",
             QStringLiteral("'%1' is not a Slurm time: use minutes, H:MM:SS, D-HH or D-HH:MM:SS").arg(s.time));
     } else if (const auto max = parseSlurmDuration(profile.maxTime); max && *limit > *max) {
@@ -108,7 +126,13 @@ void checkSlurm(Checker& check, const JobSpec& spec, const ClusterProfile& profi
                 .arg(s.nodes));
 
     const std::optional<qint64> mem = parseSlurmMemoryMiB(s.mem);
-    if (!mem)
+    if (isZeroMemory(s.mem))
+        // sbatch: --mem=0 is all of each node's memory, which TuneDeck cannot check against the design.
+        check.error("slurm.mem",
+            QStringLiteral("'%1' asks for all of each node's memory; give the amount (e.g. 491520 or 480G) so it can be "
+                           "checked against %2's nodes")
+                .arg(s.mem, profile.displayName));
+    else if (!mem)
         check.error("slurm.mem", QStringLiteral("'%1' is not an sbatch --mem size (e.g. 491520, 480G)").arg(s.mem));
     else if (profile.memoryPerNodeMiB > 0 && *mem > profile.memoryPerNodeMiB)
         check.error("slurm.mem",

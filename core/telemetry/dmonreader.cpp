@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <utility>
 
 namespace TuneDeck::Telemetry {
 
@@ -74,6 +75,36 @@ inline quint32 digitsValue(quint64 w, int n)
 DmonReader::DmonReader() = default;
 
 void DmonReader::feed(QByteArrayView bytes)
+{
+    if (m_lineEnds == LineEnds::Unknown && !bytes.isEmpty()) {
+        // Decided at the first line end: '\n' (or "\r\n") as nvidia-smi writes, or a bare '\r'. Until then
+        // nothing has been parsed: every byte so far sits in the carry, so it can still be translated.
+        if (!m_carry.isEmpty() && m_carry.back() == '\r') {
+            m_lineEnds = bytes[0] == '\n' ? LineEnds::Newline : LineEnds::CarriageReturnOnly;
+        } else {
+            for (qsizetype i = 0; i < bytes.size(); ++i) {
+                if (bytes[i] == '\n') {
+                    m_lineEnds = LineEnds::Newline;
+                    break;
+                }
+                if (bytes[i] == '\r' && i + 1 < bytes.size()) {
+                    m_lineEnds = bytes[i + 1] == '\n' ? LineEnds::Newline : LineEnds::CarriageReturnOnly;
+                    break;
+                }
+            }
+        }
+    }
+    if (m_lineEnds != LineEnds::CarriageReturnOnly) {
+        feedNewlineEnded(bytes);
+        return;
+    }
+    // Rare: translated to '\n' in a copy (with what was carried) so the fast paths stay as they are.
+    QByteArray translated = std::exchange(m_carry, QByteArray()) + bytes.toByteArray();
+    translated.replace('\r', '\n');
+    feedNewlineEnded(translated);
+}
+
+void DmonReader::feedNewlineEnded(QByteArrayView bytes)
 {
     const char* p = bytes.data();
     const char* const end = p + bytes.size();

@@ -45,6 +45,8 @@ public:
     // For -o T logs: the date of the first row (days since 1970-01-01). Default 0.
     void setStartDay(qint64 daysSinceEpoch) { m_dayOffsetMs = daysSinceEpoch * 86400000; }
 
+    // Lines end in '\n' or "\r\n"; a file whose lines end in a bare '\r' (written by old Mac tools, or
+    // converted badly) is recognised from its first line end and read the same.
     void feed(QByteArrayView bytes);
     void finish();
 
@@ -69,6 +71,8 @@ public:
     const QByteArrayList& allValueNames() const { return m_allValueNames; }
 
 private:
+    enum class LineEnds : quint8 { Unknown, Newline, CarriageReturnOnly };
+    void feedNewlineEnded(QByteArrayView bytes);
     void line(const char* b, const char* e, qint64 lineNumber);
     void header(const char* b, const char* e);
     bool dataRow(const char* b, const char* e);
@@ -79,6 +83,7 @@ private:
     QByteArray formatStamp(int date, int time) const;
 
     QByteArray m_carry; // a partial last line, until its '\n' arrives
+    LineEnds m_lineEnds = LineEnds::Unknown;
     qint64 m_lineNumber = 0;
     DmonSink* m_sink = nullptr;
 

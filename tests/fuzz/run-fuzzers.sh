@@ -13,7 +13,7 @@ LOCK=/tmp/tunedeck-build.lock
 cd "$ROOT"
 
 flock "$LOCK" cmake --preset fuzz >/dev/null
-TARGETS=(fuzz_dmonreader fuzz_vmstatreader fuzz_trainerlogreader fuzz_trainerjsonlreader fuzz_slurmparsers)
+TARGETS=(fuzz_dmonreader fuzz_vmstatreader fuzz_trainerlogreader fuzz_trainerjsonlreader fuzz_slurmparsers fuzz_jobinputs)
 flock "$LOCK" cmake --build "$BUILD" -j2 --target "${TARGETS[@]}"
 
 seeds_for() {
@@ -21,8 +21,29 @@ seeds_for() {
     fuzz_dmonreader | fuzz_vmstatreader | fuzz_trainerlogreader | fuzz_trainerjsonlreader)
         echo "$ROOT/tests/telemetry/data/real" ;;
     fuzz_slurmparsers) echo "$ROOT/tests/slurm/data/real" ;;
+    fuzz_jobinputs) echo "$BUILD/seeds/fuzz_jobinputs" ;;
     esac
 }
+
+# Seeds for fuzz_jobinputs: real scripts, configs, specs and profiles, each behind the byte that picks its
+# reader (0 spec, 1 profile, 2 sbatch, 3 accelerate, 4 LLaMA-Factory YAML).
+seed_dir=$BUILD/seeds/fuzz_jobinputs
+rm -rf "$seed_dir" && mkdir -p "$seed_dir"
+n=0
+add_seed() { # KIND FILE
+    n=$((n + 1))
+    { printf "\\$(printf '%03o' "$1")"; cat "$2"; } >"$seed_dir/seed-$n"
+}
+for f in resources/profiles/*.yaml; do add_seed 1 "$f"; done
+for f in tests/job/data/import/walkthrough/*.sh tests/job/data/import/*/*.sh tests/job/data/import/*/*.sbatch; do
+    [ -f "$f" ] && add_seed 2 "$f"
+done
+for f in tests/job/data/import/*/*.yaml tests/job/data/import/walkthrough/*.yaml; do
+    [ -f "$f" ] || continue
+    add_seed 3 "$f"
+    add_seed 4 "$f"
+    add_seed 0 "$f"
+done
 
 mkdir -p "$BUILD/findings"
 status=0
@@ -30,7 +51,9 @@ for target in "${TARGETS[@]}"; do
     corpus=$BUILD/corpus/$target
     mkdir -p "$corpus"
     echo "== $target (${SECONDS_EACH}s)"
+    # A bomb or a blow-up is a failure, not a slow pass: 2 GB of memory and 10 s per input at most.
     if ! ASAN_OPTIONS=detect_leaks=1 "$BUILD/tests/fuzz/$target" -max_total_time="$SECONDS_EACH" \
+        -rss_limit_mb=2048 -timeout=10 \
         -artifact_prefix="$BUILD/findings/$target-" -print_final_stats=1 "$corpus" "$(seeds_for "$target")" \
         2>"$BUILD/findings/$target.log"; then
         echo "   FAILED, see $BUILD/findings/$target.log"

@@ -58,7 +58,12 @@ private Q_SLOTS:
         const Test::ProcessResult result
             = Test::runTunedeck(walkthroughOptions + QStringList { QStringLiteral("--out"), out.path() });
         QVERIFY2(result.exitCode == 0, result.err.constData());
-        QVERIFY(result.out.contains("info: slurm.nodes: 4 x 4 a100_40"));
+        // Messages on stderr, results on stdout.
+        QVERIFY(result.err.contains("info: slurm.nodes: 4 x 4 a100_40"));
+        QString wrote;
+        for (const char* name : { "job.sbatch", "accelerate.yaml", "train.yaml" })
+            wrote += u"wrote " + out.filePath(QString::fromLatin1(name)) + u'\n';
+        QCOMPARE(QString::fromUtf8(result.out), wrote);
         const QByteArray script = Test::readFile(out.filePath(QStringLiteral("job.sbatch")));
         for (const char* line :
             { "#SBATCH --qos turing\n", "#SBATCH --account vjgo8416-llm-tune\n", "#SBATCH --time 3:00:00\n",
@@ -99,6 +104,12 @@ private Q_SLOTS:
                                             << QStringLiteral("--nodes: expected a whole number");
         QTest::newRow("unknown option") << QStringList { QStringLiteral("--nodez"), QStringLiteral("4") }
                                         << QStringLiteral("Unknown option 'nodez'");
+        QTest::newRow("no time limit") << QStringList { QStringLiteral("--time"), QStringLiteral("0") }
+                                       << QStringLiteral("slurm.time: '0' asks for no time limit");
+        QTest::newRow("unlimited") << QStringList { QStringLiteral("--time"), QStringLiteral("UNLIMITED") }
+                                   << QStringLiteral("slurm.time: 'UNLIMITED' asks for no time limit");
+        QTest::newRow("all of the memory") << QStringList { QStringLiteral("--mem"), QStringLiteral("0") }
+                                           << QStringLiteral("slurm.mem: '0' asks for all of each node's memory");
         QTest::newRow("unknown profile") << QStringList { QStringLiteral("--profile"), QStringLiteral("archer2") }
                                          << QStringLiteral("profile: no cluster profile named 'archer2'");
     }
@@ -174,8 +185,22 @@ private Q_SLOTS:
         result = Test::runTunedeck({ QStringLiteral("render"), QStringLiteral("--help") });
         QCOMPARE(result.exitCode, 0);
         QVERIFY(result.out.contains("--gpus-per-node"));
+        result = Test::runTunedeck({ QStringLiteral("render"), QStringLiteral("--help-all") });
+        QCOMPARE(result.exitCode, 0); // listed by --help, so it must work
+        QVERIFY(result.out.contains("--gpus-per-node"));
         result = Test::runTunedeck({ QStringLiteral("render") });
         QCOMPARE(result.exitCode, 2);
+    }
+
+    // An empty --out (an unset shell variable) must not write into the current folder.
+    void emptyOutputFolderIsRefused()
+    {
+        QTemporaryDir tmp;
+        const Test::ProcessResult result
+            = Test::runTunedeck(walkthroughOptions + QStringList { QStringLiteral("--out"), QString() }, tmp.path());
+        QCOMPARE(result.exitCode, 2);
+        QVERIFY2(result.err.contains("--out needs a folder name"), result.err.constData());
+        QVERIFY(QDir(tmp.path()).isEmpty());
     }
 
 private:

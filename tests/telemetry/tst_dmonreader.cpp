@@ -130,6 +130,27 @@ private Q_SLOTS:
             QCOMPARE(s, sigs.first());
     }
 
+    // The same real log with its line ends turned into bare '\r' reads the same rows, however chunked.
+    void carriageReturnOnlyLineEnds()
+    {
+        const QByteArray lf = real("dmon-2016-pucvmet-4gpu.txt");
+        QByteArray cr = lf;
+        cr.replace('\n', '\r');
+        DmonReader plain;
+        plain.feed(lf);
+        plain.finish();
+        QVERIFY(plain.rows() > 0);
+        for (const qsizetype chunk : { qsizetype(1), qsizetype(7), cr.size() }) {
+            DmonReader r;
+            for (qsizetype at = 0; at < cr.size(); at += chunk)
+                r.feed(QByteArrayView(cr).sliced(at, std::min(chunk, cr.size() - at)));
+            r.finish();
+            QCOMPARE(r.rows(), plain.rows());
+            QCOMPARE(r.skipped(), plain.skipped());
+            QCOMPARE(r.mean(0, "sm"), plain.mean(0, "sm"));
+        }
+    }
+
     void timeOnlyRollsOverMidnight()
     {
         const QByteArray text = "#Time        gpu   pwr gtemp mtemp    sm\n"
