@@ -14,16 +14,18 @@ int lineOf(const YAML::Node& node)
     return node.IsDefined() && node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
 }
 
+// A key that is not there is a zombie node in yaml-cpp, whose every query but IsDefined() throws; each
+// helper asks IsDefined() first.
 QString scalarText(const YAML::Node& node)
 {
-    return node.IsScalar() ? QString::fromStdString(node.Scalar()) : QString();
+    return node.IsDefined() && node.IsScalar() ? QString::fromStdString(node.Scalar()) : QString();
 }
 
 // yaml-cpp tags a quoted scalar "!" and a plain one "?"; PyYAML (YAML 1.1) resolves only plain scalars
 // to booleans, numbers and null.
 bool isQuoted(const YAML::Node& node)
 {
-    return node.IsScalar() && node.Tag() == "!";
+    return node.IsDefined() && node.IsScalar() && node.Tag() == "!";
 }
 
 std::optional<bool> yaml11Bool(const QString& text)
@@ -70,7 +72,7 @@ QString flowText(const YAML::Node& node, bool inFlow)
 
 bool isEmptyCollection(const YAML::Node& node)
 {
-    return node.IsNull() || ((node.IsMap() || node.IsSequence()) && node.size() == 0);
+    return !node.IsDefined() || node.IsNull() || ((node.IsMap() || node.IsSequence()) && node.size() == 0);
 }
 
 class AccelerateImporter
@@ -108,7 +110,7 @@ private:
 std::optional<bool> AccelerateImporter::readBool(const YAML::Node& node, const QString& key)
 {
     const QString text = scalarText(node);
-    const std::optional<bool> value = node.IsScalar() ? yaml11Bool(text) : std::nullopt;
+    const std::optional<bool> value = node.IsDefined() && node.IsScalar() ? yaml11Bool(text) : std::nullopt;
     if (!value) {
         error(node, QStringLiteral("%1: expected true or false, got '%2'").arg(key, flowText(node, false)));
         return std::nullopt;
@@ -124,7 +126,7 @@ std::optional<int> AccelerateImporter::readInt(const YAML::Node& node, const QSt
 {
     bool ok = false;
     const int value = scalarText(node).toInt(&ok);
-    if (!node.IsScalar() || !ok || value < min || value > max) {
+    if (!node.IsDefined() || !node.IsScalar() || !ok || value < min || value > max) {
         error(node,
             QStringLiteral("%1: expected a whole number from %2 to %3, got '%4'")
                 .arg(key)
@@ -542,7 +544,13 @@ void importAccelerateConfig(const QByteArray& text, const QString& sourceName, I
         text, sourceName, result, QStringLiteral("an accelerate config is a YAML mapping of keys to values"));
     if (!root)
         return;
-    AccelerateImporter(sourceName, result).run(*root);
+    try {
+        AccelerateImporter(sourceName, result).run(*root);
+    } catch (const YAML::Exception& e) {
+        // A safety net: no input may abort the program. The message is yaml-cpp's, with its line.
+        result.error(sourceName, e.mark.is_null() ? 0 : e.mark.line + 1,
+            QStringLiteral("cannot be read as an accelerate config: %1").arg(QString::fromStdString(e.msg)));
+    }
 }
 
 } // namespace TuneDeck

@@ -45,7 +45,7 @@ private:
 
 void TrainImporter::text(const char* field, const YAML::Node& node, const QString& key, QString& target)
 {
-    if (!node.IsScalar()) {
+    if (!node.IsDefined() || !node.IsScalar()) {
         error(node, QStringLiteral("%1: expected a text value").arg(key));
         return;
     }
@@ -57,7 +57,7 @@ void TrainImporter::text(const char* field, const YAML::Node& node, const QStrin
 void TrainImporter::integer(const char* field, const YAML::Node& node, const QString& key, int& target, int min)
 {
     bool ok = false;
-    const int value = node.IsScalar() ? QString::fromStdString(node.Scalar()).toInt(&ok) : 0;
+    const int value = node.IsDefined() && node.IsScalar() ? QString::fromStdString(node.Scalar()).toInt(&ok) : 0;
     if (!ok || value < min) {
         error(node, QStringLiteral("%1: expected a whole number of at least %2").arg(key).arg(min));
         return;
@@ -70,7 +70,7 @@ std::optional<bool> TrainImporter::flag(const YAML::Node& node, const QString& k
 {
     static const QRegularExpression yes(QStringLiteral("^(y|Y|yes|Yes|YES|true|True|TRUE|on|On|ON)$"));
     static const QRegularExpression no(QStringLiteral("^(n|N|no|No|NO|false|False|FALSE|off|Off|OFF)$"));
-    const QString value = node.IsScalar() ? QString::fromStdString(node.Scalar()) : QString();
+    const QString value = node.IsDefined() && node.IsScalar() ? QString::fromStdString(node.Scalar()) : QString();
     if (yes.match(value).hasMatch())
         return true;
     if (no.match(value).hasMatch())
@@ -266,7 +266,13 @@ void importTrainConfig(const QByteArray& text, const QString& sourceName, Import
         text, sourceName, result, QStringLiteral("a LLaMA-Factory training YAML is a mapping of keys to values"));
     if (!root)
         return;
-    TrainImporter(sourceName, result).run(*root);
+    try {
+        TrainImporter(sourceName, result).run(*root);
+    } catch (const YAML::Exception& e) {
+        // A safety net: no input may abort the program. The message is yaml-cpp's, with its line.
+        result.error(sourceName, e.mark.is_null() ? 0 : e.mark.line + 1,
+            QStringLiteral("cannot be read as a LLaMA-Factory training YAML: %1").arg(QString::fromStdString(e.msg)));
+    }
 }
 
 } // namespace TuneDeck

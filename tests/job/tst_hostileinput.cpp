@@ -54,6 +54,7 @@ private Q_SLOTS:
     void refusedLikeTheTools_data();
     void refusedLikeTheTools();
     void brokenUserProfilesAreSkipped();
+    void missingKeysDoNotAbort();
 };
 
 void TestHostileInput::yamlDocument_data()
@@ -267,6 +268,27 @@ void TestHostileInput::brokenUserProfilesAreSkipped()
     QVERIFY(!missing.profile);
     QVERIFY2(missing.errors.constFirst().startsWith(QStringLiteral("profile: no cluster profile named 'nowhere'")),
         qPrintable(missing.errors.join(u'\n')));
+}
+
+// Found by fuzz_jobinputs: a DeepSpeed accelerate config without distributed_type aborted the importer
+// (yaml-cpp throws on any query of a key that is not there). Configs missing each key TuneDeck reads
+// import with notes or errors, never an abort.
+void TestHostileInput::missingKeysDoNotAbort()
+{
+    const QByteArray deepspeed
+        = Test::readFile(QStringLiteral(TUNEDECK_TESTDATA_DIR "/import/cases/deepspeed-no-distributed-type.yaml"));
+    ImportResult result = importJobFiles({ { QStringLiteral("accelerate.yaml"), deepspeed } }, baskerville());
+    QVERIFY(result.ok());
+    bool named = false;
+    for (const ImportMessage& note : result.notes)
+        named |= note.text.contains(u"no distributed_type");
+    QVERIFY(named);
+    for (const QByteArray& text : { QByteArray("num_processes: 8\n"), QByteArray("fsdp_config: {}\n"),
+             QByteArray("model_name_or_path: x\nstage: sft\n"), QByteArray("finetuning_type: lora\n") }) {
+        result = importJobFiles({ { QStringLiteral("in.yaml"), text } }, baskerville());
+        for (const ImportMessage& error : result.errors)
+            QVERIFY2(error.file == u"in.yaml", qPrintable(error.toString()));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestHostileInput)
