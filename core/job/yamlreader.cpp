@@ -1,7 +1,11 @@
 #include "core/job/yamlreader.h"
 
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
+
 #include <algorithm>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -11,6 +15,50 @@ namespace {
 int lineOf(const YAML::Node& node)
 {
     return node.IsDefined() && node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
+}
+
+// Counts the documents of a stream and notes where the second one starts, without building nodes.
+class DocumentCounter : public YAML::EventHandler
+{
+public:
+    int documents = 0;
+    int secondDocumentLine = 0; // 1-based; 0: none
+
+    void OnDocumentStart(const YAML::Mark& mark) override
+    {
+        if (++documents == 2)
+            secondDocumentLine = mark.line >= 0 ? mark.line + 1 : 0;
+    }
+    void OnDocumentEnd() override { }
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override { }
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override { }
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override { }
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override { }
+    void OnSequenceEnd() override { }
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override { }
+    void OnMapEnd() override { }
+};
+
+// How many documents the stream holds, counting to 3 at most. Not YAML::LoadAll: yaml-cpp 0.7 (Debian
+// 12's) never returns from it on a stray ',' where a node should start — it produces empty documents
+// for ever, allocating as it goes (https://github.com/jbeder/yaml-cpp/issues/1040, fixed upstream by
+// https://github.com/jbeder/yaml-cpp/pull/1319). Found by tests/fuzz/fuzz_jobinputs. Throws what the
+// parser throws on a syntax error.
+DocumentCounter countDocuments(const std::string& text)
+{
+    std::istringstream stream(text);
+    YAML::Parser parser(stream);
+    DocumentCounter counter;
+    while (counter.documents < 3 && parser.HandleNextDocument(counter)) { }
+    return counter;
+}
+
+bool hasDocumentMarker(const QByteArray& text)
+{
+    for (const QByteArray& l : text.split('\n'))
+        if (l.startsWith("---") && (l.size() == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r'))
+            return true;
+    return false;
 }
 
 // Walks the tree as a consumer would, aliases expanded, and stops at the first problem: the walk itself
@@ -64,18 +112,30 @@ private:
 YamlDocument loadYamlDocument(const QByteArray& text)
 {
     YamlDocument document;
-    std::vector<YAML::Node> documents;
+    const std::string bytes = text.toStdString();
+    DocumentCounter counted;
     try {
-        documents = YAML::LoadAll(text.toStdString());
+        counted = countDocuments(bytes);
+        if (counted.documents < 2)
+            document.root = YAML::Load(bytes); // one document: Load reads it and stops
     } catch (const YAML::Exception& e) {
         // yaml-cpp marks are 0-based.
         document.error = QStringLiteral("YAML syntax error: ") + QString::fromStdString(e.msg);
         document.line = e.mark.line >= 0 ? e.mark.line + 1 : 0;
+        document.root = YAML::Node();
         return document;
     }
-    if (documents.size() > 1) {
+    if (counted.documents > 1) {
+        if (!hasDocumentMarker(text)) {
+            // More "documents" without a `---`: yaml-cpp stumbling over a stray token (see countDocuments).
+            document.error = QStringLiteral(
+                "YAML syntax error: text that is neither a key nor a value (a stray ',' or similar); PyYAML refuses "
+                "it too");
+            document.line = std::max(counted.secondDocumentLine, 1);
+            return document;
+        }
         // Point at the `---` that starts the second document: the last marker line before its first node.
-        const int nodeLine = lineOf(documents[1]);
+        const int nodeLine = counted.secondDocumentLine;
         int markerLine = 0;
         const QByteArrayList lines = text.split('\n');
         for (int i = 0; i < lines.size() && (nodeLine == 0 || i < nodeLine); ++i) {
@@ -88,8 +148,6 @@ YamlDocument loadYamlDocument(const QByteArray& text)
         document.line = markerLine > 0 ? markerLine : nodeLine;
         return document;
     }
-    if (!documents.empty())
-        document.root = documents.front();
     TreeCheck check;
     if (!check.visit(document.root, 0)) {
         document.error = check.error;
