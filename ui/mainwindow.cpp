@@ -14,6 +14,9 @@
 #include "ui/design/jobdesignpage.h"
 #include "ui/design/jobform.h"
 #include "ui/jobs/jobspage.h"
+#include "ui/monitor/monitorpage.h"
+#include "core/remote/jobmonitor.h"
+#include <QTabBar>
 #include "ui/widgets/namedcombobox.h"
 
 #include <QAction>
@@ -83,6 +86,19 @@ MainWindow::MainWindow(ClusterSessions* sessions, JobList* jobs, QWidget* parent
     m_pages->addTab(m_designPage, tr("New job"));
     m_pages->addTab(m_jobsPage, tr("Jobs"));
     m_pages->addTab(runsPage(), tr("Runs"));
+    // Monitor tabs follow the four pages and can be closed; the pages cannot.
+    m_pages->setTabsClosable(true);
+    for (int page = 0; page < m_pages->count(); ++page)
+        m_pages->tabBar()->setTabButton(page, QTabBar::RightSide, nullptr);
+    connect(m_pages, &QTabWidget::tabCloseRequested, this, [this](int index) {
+        auto* monitor = qobject_cast<MonitorPage*>(m_pages->widget(index));
+        if (!monitor)
+            return;
+        m_monitors.remove(m_monitors.key(monitor));
+        m_pages->removeTab(index);
+        monitor->monitor()->deleteLater();
+        monitor->deleteLater();
+    });
     setCentralWidget(m_pages);
 
     new SshPromptHandler(sessions, this);
@@ -100,6 +116,12 @@ MainWindow::MainWindow(ClusterSessions* sessions, JobList* jobs, QWidget* parent
         showPage(NewJobPageIndex);
     });
     connect(m_designPage, &JobDesignPage::submitRequested, this, &MainWindow::submit);
+    connect(m_jobsPage, &JobsPage::monitorRequested, this, &MainWindow::openMonitor);
+    connect(jobs, &JobList::recordChanged, this, [this](int row) {
+        const JobRecord& record = m_jobs->records().at(row);
+        if (MonitorPage* page = m_monitors.value(record.cluster + u'\n' + record.status.jobId))
+            page->monitor()->setRecord(record);
+    });
     connect(jobs, &JobList::submitProgress, this, [this](quint64 id, const QString& text) {
         if (id == m_submitId)
             m_designPage->setSubmitStatus(text, true);
@@ -184,6 +206,29 @@ void MainWindow::createActions()
 void MainWindow::showPage(Page page)
 {
     m_pages->setCurrentIndex(page);
+}
+
+MonitorPage* MainWindow::openMonitor(const QString& cluster, const QString& jobId)
+{
+    const QString key = cluster + u'\n' + jobId;
+    if (MonitorPage* existing = m_monitors.value(key)) {
+        m_pages->setCurrentWidget(existing);
+        return existing;
+    }
+    const JobRecord* record = nullptr;
+    for (const JobRecord& r : m_jobs->records())
+        if (r.cluster == cluster && r.status.jobId == jobId)
+            record = &r;
+    if (!record)
+        return nullptr;
+    ClusterSession* session = m_sessions->session(cluster);
+    auto* monitor = new JobMonitor(session, *record, this);
+    auto* page = new MonitorPage(monitor);
+    m_monitors.insert(key, page);
+    m_pages->setCurrentIndex(m_pages->addTab(page, tr("Job %1").arg(jobId)));
+    // Following needs the cluster: log in (a code is asked only if the session needs one).
+    session->connectToCluster();
+    return page;
 }
 
 void MainWindow::watchSession(ClusterSession* session)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHash>
 #include <QMainWindow>
 
 #include <memory>
@@ -20,6 +21,7 @@ namespace TuneDeck::Ui {
 class ClustersPage;
 class JobDesignPage;
 class JobsPage;
+class MonitorPage;
 
 // The top-level window: stacks the pages (Clusters, New job, Jobs, Runs), owns the menus, shortcuts
 // and status bar, and connects the pages' requests to core (STYLE.md item 27: pages get their core
@@ -47,6 +49,8 @@ public:
     // Reads sbatch scripts, accelerate and LLaMA-Factory YAMLs into a new design.
     bool importFiles(const QStringList& paths);
     void showPage(Page page);
+    // Opens (or shows) the live monitor tab of a job, logging in to its cluster if needed.
+    MonitorPage* openMonitor(const QString& cluster, const QString& jobId);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -76,6 +80,7 @@ private:
     JobsPage* m_jobsPage;
     QLabel* m_connections;
     QString m_specPath;
+    QHash<QString, MonitorPage*> m_monitors; // "cluster\njob id"
     quint64 m_submitId = 0;
 };
 

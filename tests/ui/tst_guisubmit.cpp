@@ -12,6 +12,11 @@
 #include "ui/jobs/joblistmodel.h"
 #include "ui/jobs/jobspage.h"
 #include "ui/mainwindow.h"
+#include "ui/monitor/heatmapwidget.h"
+#include "ui/monitor/monitorpage.h"
+#include "core/remote/jobmonitor.h"
+
+#include <QChart>
 
 #include <QApplication>
 #include <QLabel>
@@ -201,6 +206,20 @@ private Q_SLOTS:
         // What was previewed is what ran: the run directory the preview showed.
         QCOMPARE(view->model()->index(0, JobListModel::RunDir).data().toString(), runDir);
         QVERIFY(QFile::exists(runDir + u"/job.sbatch"));
+        // The live monitor of the finished job: all 16 GPUs of the 4 nodes, each series no longer than the
+        // chart is wide, and the heat-map of the last minute.
+        MonitorPage* monitor = window.openMonitor(QStringLiteral("baskerville"), view->model()->index(0, JobListModel::JobId).data().toString());
+        QVERIFY(monitor);
+        QCOMPARE(window.pages()->currentWidget(), monitor);
+        QTRY_COMPARE_WITH_TIMEOUT(monitor->seriesNames().size(), 16, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(monitor->pointCount(monitor->seriesNames().front()) > 0, 30000);
+        for (const QString& name : monitor->seriesNames())
+            QVERIFY(monitor->pointCount(name) <= std::max(50, int(monitor->chart()->plotArea().width())));
+        QCOMPARE(monitor->monitor()->nodes().size(), 4);
+        QTRY_VERIFY(monitor->heatmap()->accessibleDescription().count(u"GPU") == 16);
+        QTRY_VERIFY(monitor->findChild<QLabel*>(QStringLiteral("monitorProgress"))->text().contains(u"step"));
+        screenshot("monitor");
+
         // No other question was asked: one code for connecting, probing, submitting and tracking.
         if (SshPromptDialog* extra = openDialog(&window)) {
             ++codesAsked;

@@ -24,6 +24,7 @@ JobsPage::JobsPage(JobList* jobs, QWidget* parent)
     , m_empty(new QLabel)
     , m_refresh(new QPushButton(tr("&Refresh")))
     , m_cancel(new QPushButton(tr("&Cancel job…")))
+    , m_monitor(new QPushButton(tr("&Monitor")))
 {
     m_proxy->setSourceModel(m_model);
     m_proxy->setFilterKeyColumn(-1);
@@ -52,9 +53,14 @@ JobsPage::JobsPage(JobList* jobs, QWidget* parent)
 
     m_refresh->setObjectName(QStringLiteral("refreshJobs"));
     m_cancel->setObjectName(QStringLiteral("cancelJob"));
+    m_monitor->setObjectName(QStringLiteral("monitorJob"));
+    m_monitor->setToolTip(tr("Watch every GPU of every node of the job, with progress and ETA"));
+    for (QPushButton* button : { m_refresh, m_cancel, m_monitor })
+        button->setAccessibleName(button->text().remove(u'&'));
     auto* top = new QHBoxLayout;
     top->addWidget(filterLabel);
     top->addWidget(filter, 1);
+    top->addWidget(m_monitor);
     top->addWidget(m_refresh);
     top->addWidget(m_cancel);
 
@@ -84,6 +90,14 @@ JobsPage::JobsPage(JobList* jobs, QWidget* parent)
         connect(box, &QMessageBox::accepted, this, [this, cluster, jobId]() { m_jobs->cancel(cluster, jobId); });
         box->open();
     });
+    auto openMonitor = [this]() {
+        const QModelIndex current = m_view->currentIndex();
+        if (current.isValid())
+            Q_EMIT monitorRequested(current.data(JobListModel::ClusterRole).toString(),
+                current.siblingAtColumn(JobListModel::JobId).data().toString());
+    };
+    connect(m_monitor, &QPushButton::clicked, this, openMonitor);
+    connect(m_view, &QTableView::activated, this, openMonitor); // Return or double-click
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &JobsPage::updateButtons);
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &JobsPage::updateButtons);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &JobsPage::updateButtons);
@@ -97,6 +111,7 @@ void JobsPage::updateButtons()
     m_empty->setVisible(!any);
     const QModelIndex current = m_view->currentIndex();
     m_cancel->setEnabled(current.isValid() && !current.data(JobListModel::TerminalRole).toBool());
+    m_monitor->setEnabled(current.isValid());
 }
 
 void JobsPage::showJob(const QString& cluster, const QString& jobId)

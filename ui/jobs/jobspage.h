@@ -27,6 +27,10 @@ public:
     // Selects the row of a job (after a submission).
     void showJob(const QString& cluster, const QString& jobId);
 
+Q_SIGNALS:
+    // Open the live monitor of a job.
+    void monitorRequested(const QString& cluster, const QString& jobId);
+
 private:
     void updateButtons();
 
@@ -37,6 +41,7 @@ private:
     QLabel* m_empty;
     QPushButton* m_refresh;
     QPushButton* m_cancel;
+    QPushButton* m_monitor;
 };
 
 } // namespace TuneDeck::Ui

@@ -1,0 +1,199 @@
+#include "core/remote/jobmonitor.h"
+
+#include "core/remote/clustersession.h"
+#include "core/slurm/hostlist.h"
+#include "core/telemetry/runtelemetry.h"
+#include "core/util/slurmvalues.h"
+
+#include <QDateTime>
+
+namespace TuneDeck {
+namespace {
+
+// The order the monitor offers dmon's metrics in: utilisation first, then memory, power, heat, clocks,
+// PCIe; anything else after, as found.
+const QStringList& preferredMetricOrder()
+{
+    static const QStringList order { QStringLiteral("sm"), QStringLiteral("mem"), QStringLiteral("fb"),
+        QStringLiteral("pwr"), QStringLiteral("gtemp"), QStringLiteral("temp"), QStringLiteral("mtemp"),
+        QStringLiteral("pclk"), QStringLiteral("mclk"), QStringLiteral("rxpci"), QStringLiteral("txpci") };
+    return order;
+}
+
+QString duration(qint64 seconds)
+{
+    if (seconds < 60)
+        return JobMonitor::tr("%1 s").arg(seconds);
+    if (seconds < 3600)
+        return JobMonitor::tr("%1 min").arg((seconds + 30) / 60);
+    return JobMonitor::tr("%1 h %2 min").arg(seconds / 3600).arg((seconds % 3600 + 30) / 60);
+}
+
+} // namespace
+
+JobMonitor::JobMonitor(ClusterSession* session, const JobRecord& record, QObject* parent)
+    : QObject(parent)
+    , m_session(session)
+    , m_record(record)
+{
+    m_coalesce.setSingleShot(true);
+    m_coalesce.setInterval(100); // at most ten refreshes a second
+    connect(&m_coalesce, &QTimer::timeout, this, &JobMonitor::updated);
+    if (session)
+        connect(session, &ClusterSession::stateChanged, this, &JobMonitor::startIfReady);
+    startIfReady();
+}
+
+JobMonitor::~JobMonitor() = default;
+
+void JobMonitor::setRecord(const JobRecord& record)
+{
+    m_record = record;
+    startIfReady();
+    if (!m_coalesce.isActive())
+        m_coalesce.start();
+}
+
+QString JobMonitor::waitingReason() const
+{
+    if (m_monitor)
+        return {};
+    if (m_record.runDir.isEmpty())
+        return tr("TuneDeck does not know this job's run directory");
+    const std::optional<QStringList> nodes = Slurm::expandHostList(m_record.status.nodeList);
+    if (!nodes || nodes->isEmpty())
+        return m_record.status.isTerminal() ? tr("The job ended without nodes: there is nothing to show")
+                                            : tr("Waiting for Slurm to allocate nodes");
+    if (!m_session || m_session->state() != ClusterSession::State::Connected)
+        return tr("Connect to %1 to follow this job").arg(m_record.cluster);
+    return tr("Starting…");
+}
+
+void JobMonitor::startIfReady()
+{
+    const std::optional<QStringList> nodes = Slurm::expandHostList(m_record.status.nodeList);
+    if (!nodes || nodes->isEmpty() || m_record.runDir.isEmpty())
+        return;
+    if (!m_session || m_session->state() != ClusterSession::State::Connected || !m_session->connection())
+        return;
+    if (!m_monitor) {
+        m_monitor = std::make_unique<RunMonitor>(m_session->connection(), runId());
+        connect(m_monitor.get(), &RunMonitor::updated, this, [this]() {
+            if (!m_coalesce.isActive())
+                m_coalesce.start();
+        });
+        m_monitor->follower().setPollInterval(2000);
+    }
+    if (*nodes != m_nodes) {
+        m_nodes = *nodes;
+        RunFiles files;
+        files.runDir = m_record.runDir;
+        // LLaMA-Factory's output folder as TuneDeck generates it (training.output_dir "output").
+        files.outputDir = m_record.runDir + u"/output";
+        files.jobId = m_record.status.jobId;
+        m_monitor->setRun(files, m_nodes);
+        m_monitor->follower().start();
+        Q_EMIT followingStarted();
+    }
+}
+
+const Telemetry::RunTelemetry* JobMonitor::telemetry() const
+{
+    return m_monitor ? &m_monitor->telemetry() : nullptr;
+}
+
+QStringList JobMonitor::gpuMetrics() const
+{
+    if (!m_monitor)
+        return {};
+    QStringList found;
+    for (const Telemetry::SeriesKey& key : m_monitor->telemetry().store().seriesKeys())
+        if (key.run == runId() && key.gpu >= 0 && !found.contains(key.metric))
+            found.append(key.metric);
+    QStringList ordered;
+    for (const QString& metric : preferredMetricOrder())
+        if (found.removeAll(metric) > 0)
+            ordered.append(metric);
+    return ordered + found;
+}
+
+QList<int> JobMonitor::gpuSeries(const QString& metric) const
+{
+    if (!m_monitor)
+        return {};
+    const Telemetry::MetricStore& store = m_monitor->telemetry().store();
+    const QList<Telemetry::SeriesKey> keys = store.seriesKeys();
+    QList<int> ids;
+    for (int id = 0; id < keys.size(); ++id)
+        if (keys[id].run == runId() && keys[id].gpu >= 0 && keys[id].metric == metric)
+            ids.append(id);
+    std::sort(ids.begin(), ids.end(), [&keys](int a, int b) {
+        return keys[a].node != keys[b].node ? keys[a].node < keys[b].node : keys[a].gpu < keys[b].gpu;
+    });
+    return ids;
+}
+
+std::optional<std::pair<qint64, qint64>> JobMonitor::timeRange() const
+{
+    if (!m_monitor)
+        return std::nullopt;
+    std::optional<std::pair<qint64, qint64>> range;
+    for (int id : gpuSeries(QStringLiteral("sm"))) {
+        if (const auto r = m_monitor->telemetry().store().timeRange(id)) {
+            if (!range)
+                range = r;
+            else
+                range = std::pair { std::min(range->first, r->first), std::max(range->second, r->second) };
+        }
+    }
+    return range;
+}
+
+QList<Telemetry::MetricSummary> JobMonitor::recentSummary(const QString& metric, qint64 windowMs) const
+{
+    const auto range = timeRange();
+    if (!range)
+        return {};
+    return Telemetry::summarize(m_monitor->telemetry().store(), runId(), metric, range->second - windowMs, range->second + 1);
+}
+
+QList<Telemetry::Flag> JobMonitor::flags(qint64 windowMs) const
+{
+    const auto range = timeRange();
+    if (!range)
+        return {};
+    return Telemetry::utilisationFlags(m_monitor->telemetry().store(), runId(), range->second - windowMs, range->second + 1);
+}
+
+Telemetry::RunFigures JobMonitor::figures() const
+{
+    if (!m_monitor)
+        return {};
+    Telemetry::RunTiming timing;
+    if (m_record.status.elapsedSeconds)
+        timing.jobStartMs = QDateTime::currentMSecsSinceEpoch() - *m_record.status.elapsedSeconds * 1000;
+    return m_monitor->telemetry().figures(timing);
+}
+
+QString JobMonitor::progressText() const
+{
+    const Telemetry::RunFigures f = figures();
+    QStringList parts;
+    if (f.stepsDone && f.totalSteps)
+        parts.append(tr("step %1 of %2").arg(*f.stepsDone).arg(*f.totalSteps));
+    else if (f.stepsDone)
+        parts.append(tr("step %1").arg(*f.stepsDone));
+    else
+        parts.append(tr("no training steps logged yet"));
+    if (f.secondsPerStep)
+        parts.append(tr("%1 s/step").arg(*f.secondsPerStep, 0, 'f', *f.secondsPerStep < 10 ? 2 : 0));
+    if (f.samplesPerSecond)
+        parts.append(tr("%1 samples/s").arg(*f.samplesPerSecond, 0, 'f', 2));
+    if (f.tokensPerSecond)
+        parts.append(tr("%1 tokens/s").arg(*f.tokensPerSecond, 0, 'f', 0));
+    if (f.etaSeconds && (!f.stepsDone || !f.totalSteps || *f.stepsDone < *f.totalSteps))
+        parts.append(tr("ETA %1").arg(duration(*f.etaSeconds)));
+    return parts.join(QStringLiteral(" · "));
+}
+
+} // namespace TuneDeck

@@ -1,0 +1,70 @@
+#pragma once
+
+#include "core/remote/jobstatefile.h"
+#include "core/remote/runmonitor.h"
+#include "core/telemetry/derivedfigures.h"
+#include "core/util/coreonly.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <memory>
+
+namespace TuneDeck {
+
+class ClusterSession;
+
+// One job as the live monitor shows it: follows the run's files (every node's dmon and vmstat, the
+// Slurm output, trainer_log.jsonl) over the cluster's session once the job has nodes, and answers what
+// the monitor draws — which GPUs there are, the decimated series, the node x GPU utilisation of the
+// last minute, the flags, progress and ETA — so the widgets only draw. updated() is coalesced to at most
+// ten a second however fast data arrives.
+class JobMonitor : public QObject
+{
+    Q_OBJECT
+public:
+    JobMonitor(ClusterSession* session, const JobRecord& record, QObject* parent = nullptr);
+    ~JobMonitor() override;
+
+    const JobRecord& record() const { return m_record; }
+    // A newer state of the job (from the tracker): nodes appear, the state changes.
+    void setRecord(const JobRecord& record);
+    // The nodes whose files are followed; empty until Slurm has allocated them.
+    const QStringList& nodes() const { return m_nodes; }
+    bool isFollowing() const { return m_monitor != nullptr; }
+    // Why nothing is followed yet ("waiting for nodes", "not connected"), empty while following.
+    QString waitingReason() const;
+
+    // nullptr until following starts.
+    const Telemetry::RunTelemetry* telemetry() const;
+    // The store's run id of the job's samples (the job id).
+    QString runId() const { return m_record.status.jobId; }
+    // Per-GPU metrics present (dmon's column names: "sm", "mem", "fb", "pwr", ...), in a fixed order.
+    QStringList gpuMetrics() const;
+    // Series ids of `metric` for every node:GPU, sorted by node then GPU.
+    QList<int> gpuSeries(const QString& metric) const;
+    // First and last sample time over the dmon series (ms), for the shared time axis.
+    std::optional<std::pair<qint64, qint64>> timeRange() const;
+    // Mean of `metric` per node:GPU over the last windowMs of the data (the heat-map).
+    QList<Telemetry::MetricSummary> recentSummary(const QString& metric = QStringLiteral("sm"), qint64 windowMs = 60000) const;
+    QList<Telemetry::Flag> flags(qint64 windowMs = 300000) const;
+    Telemetry::RunFigures figures() const;
+    // One line for the header: "step 3 of 21 · 2988 s/step · ETA 15 h 0 min", or what is missing.
+    QString progressText() const;
+
+Q_SIGNALS:
+    void updated();
+    void followingStarted();
+
+private:
+    void startIfReady();
+
+    QPointer<ClusterSession> m_session;
+    JobRecord m_record;
+    QStringList m_nodes;
+    std::unique_ptr<RunMonitor> m_monitor;
+    QTimer m_coalesce;
+};
+
+} // namespace TuneDeck

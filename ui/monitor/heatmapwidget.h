@@ -1,0 +1,38 @@
+#pragma once
+
+#include "core/telemetry/derivedfigures.h"
+
+#include <QWidget>
+
+namespace TuneDeck::Ui {
+
+// Node x GPU grid of one metric's recent mean (SM utilisation of the last minute by default), so an idle
+// GPU or a slow node stands out at a glance. Custom-painted: hovering a cell names node, GPU and value,
+// and the accessible description carries every value as text.
+class HeatmapWidget : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit HeatmapWidget(QWidget* parent = nullptr);
+
+    void setValues(const QList<Telemetry::MetricSummary>& values, const QString& unit, double maximum);
+    // The cell under a point: node and GPU, or an empty node.
+    std::pair<QString, int> cellAt(const QPoint& point) const;
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    bool event(QEvent* event) override;
+
+private:
+    QRect cellRect(int row, int column) const;
+
+    QStringList m_nodes;
+    QList<int> m_gpus;
+    QHash<QString, double> m_values; // "node\ngpu" -> value
+    QString m_unit;
+    double m_maximum = 100;
+};
+
+} // namespace TuneDeck::Ui

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <QHash>
+#include <QTimer>
+#include <QWidget>
+
+class QChart;
+class QChartView;
+class QComboBox;
+class QLabel;
+class QLineSeries;
+class QValueAxis;
+
+namespace TuneDeck {
+class JobMonitor;
+}
+
+namespace TuneDeck::Ui {
+
+class HeatmapWidget;
+
+// The live view of one job: a header (state, nodes, progress, seconds per step, ETA, flags), a chart of
+// one per-GPU metric with a series per node:GPU on a shared time axis (seconds since the first sample),
+// and the node x GPU heat-map of the last minute. The chart is fed only decimated views of the store at
+// its own width in pixels, one replace() per series per refresh, refreshes coalesced by JobMonitor to at
+// most ten a second; hidden series are not fetched.
+class MonitorPage : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit MonitorPage(JobMonitor* monitor, QWidget* parent = nullptr);
+
+    JobMonitor* monitor() const { return m_monitor; }
+    QChart* chart() const { return m_chart; }
+    HeatmapWidget* heatmap() const { return m_heatmap; }
+    // Points now drawn by the series of node:GPU (tests: bounded by the chart's width).
+    qsizetype pointCount(const QString& name) const;
+    QStringList seriesNames() const;
+
+public Q_SLOTS:
+    void refresh();
+
+private:
+    void rebuildSeries();
+
+    JobMonitor* m_monitor;
+    QLabel* m_header;
+    QLabel* m_progress;
+    QLabel* m_flags;
+    QComboBox* m_metric;
+    QComboBox* m_range;
+    QChart* m_chart;
+    QChartView* m_view;
+    QValueAxis* m_x;
+    QValueAxis* m_y;
+    HeatmapWidget* m_heatmap;
+    QHash<int, QLineSeries*> m_series; // store series id -> chart series
+    QWidget* m_nodeToggles;
+    QHash<QString, bool> m_hiddenNodes;
+    QString m_seriesMetric;
+};
+
+} // namespace TuneDeck::Ui
