@@ -17,6 +17,8 @@
 #include "ui/monitor/monitorpage.h"
 #include "core/remote/jobmonitor.h"
 #include <QTabBar>
+#include "core/remote/jobnotification.h"
+#include <QSystemTrayIcon>
 #include "ui/widgets/namedcombobox.h"
 
 #include <QAction>
@@ -117,6 +119,7 @@ MainWindow::MainWindow(ClusterSessions* sessions, JobList* jobs, QWidget* parent
     });
     connect(m_designPage, &JobDesignPage::submitRequested, this, &MainWindow::submit);
     connect(m_jobsPage, &JobsPage::monitorRequested, this, &MainWindow::openMonitor);
+    connect(jobs, &JobList::phaseChanged, this, [this](int row, JobPhase before) { notify(row, int(before)); });
     connect(jobs, &JobList::recordChanged, this, [this](int row) {
         const JobRecord& record = m_jobs->records().at(row);
         if (MonitorPage* page = m_monitors.value(record.cluster + u'\n' + record.status.jobId))
@@ -198,6 +201,19 @@ void MainWindow::createActions()
             [this, page]() { showPage(Page(page)); });
     }
 
+    // Each kind of notification can be turned off; remembered.
+    view->addSeparator();
+    QMenu* notifications = view->addMenu(tr("&Notify when a job…"));
+    const std::pair<const char*, QString> kinds[] = { { "started", tr("&starts") }, { "completed", tr("&completes") },
+        { "failed", tr("&fails, times out or runs out of memory") } };
+    for (const auto& [key, text] : kinds) {
+        QAction* action = notifications->addAction(text);
+        action->setCheckable(true);
+        const QString setting = u"notifications/" + QLatin1StringView(key);
+        action->setChecked(QSettings().value(setting, true).toBool());
+        connect(action, &QAction::toggled, this, [setting](bool on) { QSettings().setValue(setting, on); });
+    }
+
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     add(help, tr("&About TuneDeck"), QKeySequence(), &MainWindow::about, "help-about");
     add(help, tr("About &Qt"), QKeySequence(), &QApplication::aboutQt);
@@ -206,6 +222,30 @@ void MainWindow::createActions()
 void MainWindow::showPage(Page page)
 {
     m_pages->setCurrentIndex(page);
+}
+
+void MainWindow::notify(int row, int before)
+{
+    const JobRecord& record = m_jobs->records().at(row);
+    const std::optional<JobNotification> n = jobNotification(record, JobPhase(before));
+    if (!n)
+        return;
+    const char* key = n->kind == JobNotification::Kind::Started ? "started"
+        : n->kind == JobNotification::Kind::Completed          ? "completed"
+                                                               : "failed";
+    if (!QSettings().value(u"notifications/" + QLatin1StringView(key), true).toBool())
+        return;
+    // Always in the window; on the desktop too where there is a system tray.
+    statusBar()->showMessage(n->title + u": " + n->text, 30000);
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        if (!m_tray) {
+            m_tray = new QSystemTrayIcon(windowIcon(), this);
+            m_tray->setToolTip(tr("TuneDeck"));
+            m_tray->show();
+        }
+        m_tray->showMessage(n->title, n->text,
+            n->kind == JobNotification::Kind::Failed ? QSystemTrayIcon::Warning : QSystemTrayIcon::Information);
+    }
 }
 
 MonitorPage* MainWindow::openMonitor(const QString& cluster, const QString& jobId)

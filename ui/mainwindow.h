@@ -6,6 +6,7 @@
 #include <memory>
 
 class QLabel;
+class QSystemTrayIcon;
 class QTabWidget;
 
 namespace TuneDeck {
@@ -69,6 +70,7 @@ private:
     void saveFilesDialog();
     void about();
     void setSpecPath(const QString& path);
+    void notify(int row, int before);
 
     ClusterSessions* m_sessions;
     JobList* m_jobs;
@@ -81,6 +83,7 @@ private:
     QLabel* m_connections;
     QString m_specPath;
     QHash<QString, MonitorPage*> m_monitors; // "cluster\njob id"
+    QSystemTrayIcon* m_tray = nullptr; // where the desktop has a tray
     quint64 m_submitId = 0;
 };
 

@@ -155,9 +155,12 @@ void JobList::onJobChanged(const QString& cluster, const JobStatus& status)
         if (records[row].cluster == cluster && records[row].status.jobId == status.jobId) {
             if (records[row].status == status)
                 return;
+            const JobPhase before = records[row].status.phase;
             records[row].status = status;
             save();
             Q_EMIT recordChanged(row);
+            if (before != status.phase)
+                Q_EMIT phaseChanged(row, before);
             return;
         }
     }

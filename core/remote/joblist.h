@@ -46,6 +46,8 @@ public:
 Q_SIGNALS:
     void recordAdded(int row);
     void recordChanged(int row);
+    // The job's phase changed (from `before`): what notifications are made of.
+    void phaseChanged(int row, TuneDeck::JobPhase before);
     // "Logging in to …", "Uploading the files and running sbatch…"
     void submitProgress(quint64 id, const QString& text);
     void submitFinished(quint64 id, const TuneDeck::SubmitResult& result);

@@ -82,3 +82,4 @@ QString pendingReasonText(QStringView reason);
 } // namespace TuneDeck
 
 Q_DECLARE_METATYPE(TuneDeck::JobStatus)
+Q_DECLARE_METATYPE(TuneDeck::JobPhase)

@@ -19,6 +19,7 @@
 #include <QChart>
 
 #include <QApplication>
+#include <QStatusBar>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -201,6 +202,8 @@ private Q_SLOTS:
         const QModelIndex state = view->model()->index(0, JobListModel::State);
         QTRY_COMPARE_WITH_TIMEOUT(state.data().toString(), QStringLiteral("COMPLETED"), 300000);
         QCOMPARE(view->model()->index(0, JobListModel::Name).data().toString(), QStringLiteral("gui-e2e"));
+        // The notification, in the window (the offscreen platform has no tray).
+        QTRY_VERIFY(window.statusBar()->currentMessage().contains(u"(gui-e2e) completed"));
         view->selectRow(0);
         screenshot("jobs");
         // What was previewed is what ran: the run directory the preview showed.

@@ -1,0 +1,23 @@
+#pragma once
+
+#include "core/remote/jobstatefile.h"
+#include "core/util/coreonly.h"
+
+#include <optional>
+
+namespace TuneDeck {
+
+// What to tell the user when a tracked job changes state: it started, it completed, or it failed (timed
+// out, ran out of memory, lost a node, was cancelled) with the reason. Nothing for changes a user does
+// not wait for (submitted -> pending, completing), and nothing twice for the same state.
+struct JobNotification
+{
+    enum class Kind { Started, Completed, Failed };
+    Kind kind = Kind::Started;
+    QString title; // "Job 123 (llama3-70b-ft) started"
+    QString text; // the explanation: "running on gpu[01-04]", "killed by the time limit after 3:00:00"
+};
+
+std::optional<JobNotification> jobNotification(const JobRecord& record, JobPhase before);
+
+} // namespace TuneDeck
