@@ -7,6 +7,7 @@
 #include "testsupport.h"
 #include "ui/clusters/clusterlistmodel.h"
 #include "ui/clusters/clusterspage.h"
+#include "ui/clusters/profileeditordialog.h"
 #include "ui/clusters/sshpromptdialog.h"
 #include "ui/design/diagnosticsmodel.h"
 #include "ui/design/jobdesignpage.h"
@@ -74,6 +75,7 @@ private Q_SLOTS:
     void unreadableSpecLeavesTheDesignAlone();
     void importsTheWalkthroughScript();
     void clustersListProfilesAndSshConfigHosts();
+    void addAProfileInTheEditor();
     void hostKeyDialogAcceptAndCancel();
     void oneTimeCodeIsAskedWithEchoOff();
     void changedHostKeyHasNoWayToConnect();
@@ -312,6 +314,31 @@ void TestMainWindow::clustersListProfilesAndSshConfigHosts()
     QVERIFY(!errors.isEmpty());
     QVERIFY(errors.front().contains(u"broken.yaml"));
     QCOMPARE(model->rowCount(), 2);
+}
+
+void TestMainWindow::addAProfileInTheEditor()
+{
+    ClustersPage* page = m_window->clustersPage();
+    QTest::mouseClick(page->newProfileButton(), Qt::LeftButton);
+    ProfileEditorDialog* dialog = nullptr;
+    QTRY_VERIFY((dialog = page->findChild<ProfileEditorDialog*>()) != nullptr && dialog->isVisible());
+    QVERIFY(dialog->saveButton()->isEnabled());
+    // A typo: the loader's error with its line, and Save off.
+    QString text = dialog->editor()->toPlainText();
+    dialog->editor()->setPlainText(QString(text).replace(QStringLiteral("gpus: 4"), QStringLiteral("gpus: four")));
+    QTRY_VERIFY(!dialog->saveButton()->isEnabled());
+    const QString errors = dialog->findChild<QLabel*>(QStringLiteral("profileErrors"))->text();
+    QVERIFY2(errors.contains(u"node.gpus"), qPrintable(errors));
+    QVERIFY2(errors.startsWith(u"new profile:"), qPrintable(errors));
+    // Fixed and renamed: saved into the user folder and listed, selected.
+    dialog->editor()->setPlainText(text.replace(QStringLiteral("name: my-cluster-2"), QStringLiteral("name: isambard")));
+    QTRY_VERIFY(dialog->saveButton()->isEnabled());
+    QTest::mouseClick(dialog->saveButton(), Qt::LeftButton);
+    QVERIFY(QFile::exists(m_home->filePath(QStringLiteral("profiles/isambard.yaml"))));
+    QTRY_COMPARE(page->currentCluster(), QStringLiteral("isambard"));
+    QCOMPARE(page->model()->entries().at(page->model()->rowOf(QStringLiteral("isambard"))).source,
+        ClusterEntry::Source::UserProfile);
+    QVERIFY(page->editProfileButton()->isEnabled()); // the user's own: editable
 }
 
 void TestMainWindow::hostKeyDialogAcceptAndCancel()

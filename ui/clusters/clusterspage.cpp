@@ -2,6 +2,9 @@
 
 #include "core/remote/clustersessions.h"
 #include "ui/clusters/clusterlistmodel.h"
+#include "ui/clusters/profileeditordialog.h"
+#include "core/job/profiledraft.h"
+#include "core/job/profileregistry.h"
 
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -30,6 +33,9 @@ ClustersPage::ClustersPage(ClusterSessions* sessions, QWidget* parent)
     , m_disconnect(new QPushButton(tr("&Disconnect")))
     , m_design(new QPushButton(tr("&New job on this cluster")))
     , m_reload(new QPushButton(tr("Re&load list")))
+    , m_newProfile(new QPushButton(tr("New &profile…")))
+    , m_editProfile(new QPushButton(tr("&Edit profile…")))
+    , m_duplicateProfile(new QPushButton(tr("D&uplicate profile…")))
     , m_details(new QLabel)
 {
     m_view->setObjectName(QStringLiteral("clustersView"));
@@ -42,7 +48,7 @@ ClustersPage::ClustersPage(ClusterSessions* sessions, QWidget* parent)
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_view->horizontalHeader()->setSectionResizeMode(ClusterListModel::State, QHeaderView::Stretch);
     m_view->setWordWrap(false);
-    for (QPushButton* button : { m_connect, m_disconnect, m_design, m_reload })
+    for (QPushButton* button : { m_connect, m_disconnect, m_design, m_reload, m_newProfile, m_editProfile, m_duplicateProfile })
         button->setAccessibleName(button->text().remove(u'&'));
     m_connect->setObjectName(QStringLiteral("connect"));
     m_disconnect->setObjectName(QStringLiteral("disconnect"));
@@ -54,7 +60,13 @@ ClustersPage::ClustersPage(ClusterSessions* sessions, QWidget* parent)
     buttons->addWidget(m_disconnect);
     buttons->addWidget(m_design);
     buttons->addStretch();
+    buttons->addWidget(m_newProfile);
+    buttons->addWidget(m_editProfile);
+    buttons->addWidget(m_duplicateProfile);
     buttons->addWidget(m_reload);
+    m_newProfile->setObjectName(QStringLiteral("newProfile"));
+    m_editProfile->setObjectName(QStringLiteral("editProfile"));
+    m_duplicateProfile->setObjectName(QStringLiteral("duplicateProfile"));
 
     auto* detailsBox = new QGroupBox(tr("Cluster"));
     auto* detailsLayout = new QVBoxLayout(detailsBox);
@@ -85,6 +97,26 @@ ClustersPage::ClustersPage(ClusterSessions* sessions, QWidget* parent)
         m_model->reload();
         selectCluster(current);
     });
+    connect(m_newProfile, &QPushButton::clicked, this, [this]() {
+        openEditor(ProfileDraft::newProfile(m_sessions->userProfilesFolder()), tr("New cluster profile"));
+    });
+    connect(m_editProfile, &QPushButton::clicked, this, [this]() {
+        const int row = m_model->rowOf(currentCluster());
+        if (row < 0)
+            return;
+        QString error;
+        if (const std::optional<ProfileDraft> draft = ProfileDraft::edit(m_model->entries().at(row).sourceFile, &error))
+            openEditor(*draft, tr("Edit %1").arg(m_model->entries().at(row).title));
+        else
+            m_details->setText(error.toHtmlEscaped());
+    });
+    connect(m_duplicateProfile, &QPushButton::clicked, this, [this]() {
+        const std::optional<ClusterProfile> profile
+            = ProfileRegistry(m_sessions->userProfilesFolder()).find(currentCluster());
+        if (profile)
+            openEditor(ProfileDraft::duplicate(*profile, m_sessions->userProfilesFolder()),
+                tr("Duplicate %1").arg(profile->displayName));
+    });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &ClustersPage::updateDetails);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &ClustersPage::updateDetails);
     auto watch = [this](ClusterSession* session) {
@@ -96,6 +128,16 @@ ClustersPage::ClustersPage(ClusterSessions* sessions, QWidget* parent)
     if (m_model->rowCount() > 0)
         m_view->setCurrentIndex(m_model->index(0, 0));
     updateDetails();
+}
+
+void ClustersPage::openEditor(const ProfileDraft& draft, const QString& title)
+{
+    auto* dialog = new ProfileEditorDialog(draft, title, this);
+    connect(dialog, &ProfileEditorDialog::saved, this, [this](const QString&, const QString& name) {
+        m_model->reload();
+        selectCluster(name);
+    });
+    dialog->open();
 }
 
 QString ClustersPage::currentCluster() const
@@ -120,6 +162,8 @@ void ClustersPage::updateDetails()
         m_connect->setEnabled(false);
         m_disconnect->setEnabled(false);
         m_design->setEnabled(false);
+        m_editProfile->setEnabled(false);
+        m_duplicateProfile->setEnabled(false);
         return;
     }
     const ClusterEntry& entry = m_model->entries().at(row);
@@ -129,6 +173,8 @@ void ClustersPage::updateDetails()
     m_connect->setEnabled(entry.resolves && !busy);
     m_disconnect->setEnabled(busy);
     m_design->setEnabled(entry.source != ClusterEntry::Source::SshConfig);
+    m_editProfile->setEnabled(entry.source == ClusterEntry::Source::UserProfile);
+    m_duplicateProfile->setEnabled(entry.source != ClusterEntry::Source::SshConfig);
     QStringList lines;
     lines.append(tr("<b>%1</b> — %2, from %3").arg(entry.title.toHtmlEscaped(), entry.login.toHtmlEscaped(),
         entry.sourceFile.startsWith(u':') ? tr("TuneDeck's bundled profiles") : entry.sourceFile.toHtmlEscaped()));

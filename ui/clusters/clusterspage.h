@@ -7,6 +7,7 @@ class QPushButton;
 class QTableView;
 
 namespace TuneDeck {
+class ProfileDraft;
 class ClusterSession;
 class ClusterSessions;
 }
@@ -27,6 +28,9 @@ public:
 
     QTableView* view() const { return m_view; }
     QPushButton* connectButton() const { return m_connect; }
+    QPushButton* newProfileButton() const { return m_newProfile; }
+    QPushButton* editProfileButton() const { return m_editProfile; }
+    QPushButton* duplicateProfileButton() const { return m_duplicateProfile; }
     ClusterListModel* model() const { return m_model; }
     // The selected cluster's name, or empty.
     QString currentCluster() const;
@@ -38,6 +42,7 @@ Q_SIGNALS:
 
 private:
     void updateDetails();
+    void openEditor(const ProfileDraft& draft, const QString& title);
 
     ClusterSessions* m_sessions;
     ClusterListModel* m_model;
@@ -46,6 +51,9 @@ private:
     QPushButton* m_disconnect;
     QPushButton* m_design;
     QPushButton* m_reload;
+    QPushButton* m_newProfile;
+    QPushButton* m_editProfile;
+    QPushButton* m_duplicateProfile;
     QLabel* m_details;
 };
 
