@@ -3,6 +3,8 @@
 #include "core/remote/clustersession.h"
 #include "core/slurm/hostlist.h"
 #include "core/telemetry/runtelemetry.h"
+#include "core/telemetry/trainerjsonlreader.h"
+#include "core/telemetry/trainerlogreader.h"
 #include "core/util/slurmvalues.h"
 
 #include <QDateTime>
@@ -83,6 +85,24 @@ void JobMonitor::startIfReady()
                 m_coalesce.start();
         });
         m_monitor->follower().setPollInterval(2000);
+        const QString output = RunFiles { m_record.runDir, QString(), m_record.status.jobId }.slurmOutput();
+        connect(&m_monitor->follower(), &RemoteFileFollower::segmentStarted, this,
+            [this, output](const QString& path, int segment, const QString&) {
+                if (path == output && segment > 1)
+                    m_outputTail.clear(); // the file started over (a requeue)
+            });
+        connect(&m_monitor->follower(), &RemoteFileFollower::linesArrived, this,
+            [this, output](const QString& path, int, const QByteArray& lines) {
+                if (path != output)
+                    return;
+                m_outputTail += lines;
+                constexpr qsizetype Keep = 256 * 1024;
+                if (m_outputTail.size() > Keep) {
+                    // Cut at a line start, so the pane never begins mid-line.
+                    const qsizetype cut = m_outputTail.indexOf('\n', m_outputTail.size() - Keep);
+                    m_outputTail.remove(0, cut < 0 ? m_outputTail.size() - Keep : cut + 1);
+                }
+            });
     }
     if (*nodes != m_nodes) {
         m_nodes = *nodes;
@@ -131,6 +151,55 @@ QList<int> JobMonitor::gpuSeries(const QString& metric) const
         return keys[a].node != keys[b].node ? keys[a].node < keys[b].node : keys[a].gpu < keys[b].gpu;
     });
     return ids;
+}
+
+QStringList JobMonitor::hostMetrics() const
+{
+    if (!m_monitor)
+        return {};
+    QStringList found;
+    for (const Telemetry::SeriesKey& key : m_monitor->telemetry().store().seriesKeys())
+        if (key.run == runId() && key.gpu < 0 && !key.node.isEmpty() && !found.contains(key.metric))
+            found.append(key.metric);
+    return found;
+}
+
+QList<int> JobMonitor::hostSeries(const QString& metric) const
+{
+    if (!m_monitor)
+        return {};
+    const QList<Telemetry::SeriesKey> keys = m_monitor->telemetry().store().seriesKeys();
+    QList<int> ids;
+    for (int id = 0; id < keys.size(); ++id)
+        if (keys[id].run == runId() && keys[id].gpu < 0 && !keys[id].node.isEmpty() && keys[id].metric == metric)
+            ids.append(id);
+    std::sort(ids.begin(), ids.end(), [&keys](int a, int b) { return keys[a].node < keys[b].node; });
+    return ids;
+}
+
+QList<std::pair<qint64, double>> JobMonitor::lossByStep(bool evalLoss) const
+{
+    QList<std::pair<qint64, double>> points;
+    if (!m_monitor)
+        return points;
+    if (const Telemetry::TrainerJsonlReader* jsonl = m_monitor->telemetry().trainerJsonl()) {
+        for (const Telemetry::TrainerLogEntry& e : jsonl->entries()) {
+            const std::optional<double> value = evalLoss ? e.evalLoss : e.loss;
+            if (e.currentSteps && value)
+                points.append({ *e.currentSteps, *value });
+        }
+    }
+    if (!points.isEmpty())
+        return points;
+    if (const Telemetry::TrainerLogReader* log = m_monitor->telemetry().trainerLog()) {
+        for (const Telemetry::MetricDict& dict : log->losses()) {
+            const std::optional<double> value
+                = dict.value(evalLoss ? QLatin1StringView("eval_loss") : QLatin1StringView("loss"));
+            if (dict.step && value)
+                points.append({ *dict.step, *value });
+        }
+    }
+    return points;
 }
 
 std::optional<std::pair<qint64, qint64>> JobMonitor::timeRange() const

@@ -50,6 +50,15 @@ public:
     QList<Telemetry::MetricSummary> recentSummary(const QString& metric = QStringLiteral("sm"), qint64 windowMs = 60000) const;
     QList<Telemetry::Flag> flags(qint64 windowMs = 300000) const;
     Telemetry::RunFigures figures() const;
+    // Node-level metrics from vmstat ("us", "sy", "wa", "free", ...) and their series, sorted by node.
+    QStringList hostMetrics() const;
+    QList<int> hostSeries(const QString& metric) const;
+    // Training loss by optimizer step: trainer_log.jsonl where it exists, else the loss dicts of the
+    // Slurm output. evalLoss: the eval_loss entries instead.
+    QList<std::pair<qint64, double>> lossByStep(bool evalLoss = false) const;
+    // The end of the Slurm output as it grows (the last 256 KiB), for the log pane.
+    const QByteArray& slurmOutputTail() const { return m_outputTail; }
+
     // One line for the header: "step 3 of 21 · 2988 s/step · ETA 15 h 0 min", or what is missing.
     QString progressText() const;
 
@@ -65,6 +74,7 @@ private:
     QStringList m_nodes;
     std::unique_ptr<RunMonitor> m_monitor;
     QTimer m_coalesce;
+    QByteArray m_outputTail;
 };
 
 } // namespace TuneDeck

@@ -17,6 +17,9 @@
 #include "core/remote/jobmonitor.h"
 
 #include <QChart>
+#include <QLineSeries>
+#include <QPlainTextEdit>
+#include <QTabWidget>
 
 #include <QApplication>
 #include <QStatusBar>
@@ -222,6 +225,13 @@ private Q_SLOTS:
         QTRY_VERIFY(monitor->heatmap()->accessibleDescription().count(u"GPU") == 16);
         QTRY_VERIFY(monitor->findChild<QLabel*>(QStringLiteral("monitorProgress"))->text().contains(u"step"));
         screenshot("monitor");
+        // The other views of the run: the loss by step, the hosts' vmstat, the Slurm output.
+        QTRY_VERIFY(!monitor->lossChart()->series().isEmpty()
+            && static_cast<QLineSeries*>(monitor->lossChart()->series().front())->count() > 0);
+        QTRY_COMPARE(monitor->hostChart()->series().size(), 4); // a line per node
+        QTRY_VERIFY(monitor->log()->toPlainText().contains(u"Running training"));
+        monitor->views()->setCurrentIndex(1);
+        screenshot("monitor-training");
 
         // No other question was asked: one code for connecting, probing, submitting and tracking.
         if (SshPromptDialog* extra = openDialog(&window)) {

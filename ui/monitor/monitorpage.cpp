@@ -7,6 +7,14 @@
 #include "ui/widgets/namedcombobox.h"
 
 #include <QChart>
+#include <QFontDatabase>
+#include <QGuiApplication>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QScrollBar>
+#include <QTabWidget>
+#include <QTextCursor>
+#include <cmath>
 #include <QCheckBox>
 #include <QCursor>
 #include <QToolTip>
@@ -63,6 +71,34 @@ QColor seriesColour(int nodeIndex, int gpuIndex, int gpusPerNode)
     return QColor::fromHsvF(hue, 0.75, 0.95 - 0.45 * shade);
 }
 
+// A chart in the window's palette (so a dark theme gets a dark chart) with a bottom and a left axis.
+QChart* themedChart(const QPalette& palette, QValueAxis* x, QValueAxis* y)
+{
+    auto* chart = new QChart;
+    chart->addAxis(x, Qt::AlignBottom);
+    chart->addAxis(y, Qt::AlignLeft);
+    chart->setMargins(QMargins(4, 4, 4, 4));
+    chart->setBackgroundBrush(palette.color(QPalette::Base));
+    chart->setTitleBrush(palette.color(QPalette::Text));
+    chart->legend()->setLabelColor(palette.color(QPalette::Text));
+    for (QValueAxis* axis : { x, y }) {
+        axis->setLabelsColor(palette.color(QPalette::Text));
+        axis->setTitleBrush(palette.color(QPalette::Text));
+        axis->setGridLineColor(palette.color(QPalette::Midlight));
+    }
+    return chart;
+}
+
+QChartView* chartView(QChart* chart, const QString& name, const QString& objectName)
+{
+    auto* view = new QChartView(chart);
+    view->setRenderHint(QPainter::Antialiasing, false);
+    view->setObjectName(objectName);
+    view->setAccessibleName(name);
+    view->setRubberBand(QChartView::HorizontalRubberBand);
+    return view;
+}
+
 } // namespace
 
 MonitorPage::MonitorPage(JobMonitor* monitor, QWidget* parent)
@@ -73,13 +109,26 @@ MonitorPage::MonitorPage(JobMonitor* monitor, QWidget* parent)
     , m_flags(new QLabel)
     , m_metric(new NamedComboBox)
     , m_range(new NamedComboBox)
-    , m_chart(new QChart)
-    , m_view(new QChartView(m_chart))
     , m_x(new QValueAxis)
     , m_y(new QValueAxis)
     , m_heatmap(new HeatmapWidget)
     , m_nodeToggles(new QWidget)
+    , m_views(new QTabWidget)
+    , m_loss(new QLineSeries)
+    , m_evalLoss(new QLineSeries)
+    , m_lossX(new QValueAxis)
+    , m_lossY(new QValueAxis)
+    , m_hostMetric(new NamedComboBox)
+    , m_hostX(new QValueAxis)
+    , m_hostY(new QValueAxis)
+    , m_log(new QPlainTextEdit)
+    , m_find(new QLineEdit)
+    , m_follow(new QCheckBox(tr("F&ollow")))
 {
+    m_chart = themedChart(palette(), m_x, m_y);
+    m_view = chartView(m_chart, tr("Per-GPU chart"), QStringLiteral("monitorChart"));
+    m_lossChart = themedChart(palette(), m_lossX, m_lossY);
+    m_hostChart = themedChart(palette(), m_hostX, m_hostY);
     m_header->setObjectName(QStringLiteral("monitorHeader"));
     m_progress->setObjectName(QStringLiteral("monitorProgress"));
     m_flags->setObjectName(QStringLiteral("monitorFlags"));
@@ -110,28 +159,12 @@ MonitorPage::MonitorPage(JobMonitor* monitor, QWidget* parent)
     controls->addWidget(m_range);
     controls->addStretch();
 
-    m_chart->addAxis(m_x, Qt::AlignBottom);
-    m_chart->addAxis(m_y, Qt::AlignLeft);
     m_x->setTitleText(tr("seconds since the first sample"));
     m_x->setLabelFormat(QStringLiteral("%.0f"));
     m_y->setLabelFormat(QStringLiteral("%.0f"));
     // The legend is the row of node check boxes above the chart (a node shown or hidden with one click,
     // by keyboard too); the lines of a node share its hue, and hovering a line names its node:GPU.
     m_chart->legend()->hide();
-    m_chart->setMargins(QMargins(4, 4, 4, 4));
-    // The chart follows the window's palette, so a dark theme gets a dark chart.
-    m_chart->setBackgroundBrush(palette().color(QPalette::Base));
-    m_chart->setTitleBrush(palette().color(QPalette::Text));
-    m_chart->legend()->setLabelColor(palette().color(QPalette::Text));
-    for (QValueAxis* axis : { m_x, m_y }) {
-        axis->setLabelsColor(palette().color(QPalette::Text));
-        axis->setTitleBrush(palette().color(QPalette::Text));
-        axis->setGridLineColor(palette().color(QPalette::Midlight));
-    }
-    m_view->setRenderHint(QPainter::Antialiasing, false);
-    m_view->setObjectName(QStringLiteral("monitorChart"));
-    m_view->setAccessibleName(tr("Per-GPU chart"));
-    m_view->setRubberBand(QChartView::HorizontalRubberBand);
 
     auto* heatBox = new QWidget;
     auto* heatLayout = new QVBoxLayout(heatBox);
@@ -141,8 +174,85 @@ MonitorPage::MonitorPage(JobMonitor* monitor, QWidget* parent)
     heatLayout->addStretch(1);
     m_heatmap->setObjectName(QStringLiteral("monitorHeatmap"));
 
+    // GPUs: the node toggles over the chart.
+    auto* gpuTab = new QWidget;
+    auto* gpuLayout = new QVBoxLayout(gpuTab);
+    gpuLayout->setContentsMargins(0, 4, 0, 0);
+    new QHBoxLayout(m_nodeToggles);
+    m_nodeToggles->layout()->setContentsMargins(0, 0, 0, 0);
+    m_nodeToggles->setObjectName(QStringLiteral("monitorNodes"));
+    gpuLayout->addLayout(controls);
+    gpuLayout->addWidget(m_nodeToggles);
+    gpuLayout->addWidget(m_view, 1);
+    m_views->addTab(gpuTab, tr("&GPUs"));
+
+    // Training: loss and eval loss by step.
+    m_loss->setName(tr("loss"));
+    m_evalLoss->setName(tr("eval loss"));
+    m_lossChart->addSeries(m_loss);
+    m_lossChart->addSeries(m_evalLoss);
+    for (QLineSeries* series : { m_loss, m_evalLoss }) {
+        series->attachAxis(m_lossX);
+        series->attachAxis(m_lossY);
+        series->setPointsVisible(true);
+    }
+    m_lossX->setTitleText(tr("optimizer step"));
+    m_lossX->setLabelFormat(QStringLiteral("%.0f"));
+    m_lossChart->legend()->setAlignment(Qt::AlignBottom);
+    m_views->addTab(chartView(m_lossChart, tr("Training loss chart"), QStringLiteral("lossChart")), tr("&Training"));
+
+    // Hosts: one vmstat column, a line per node.
+    auto* hostTab = new QWidget;
+    auto* hostLayout = new QVBoxLayout(hostTab);
+    hostLayout->setContentsMargins(0, 4, 0, 0);
+    auto* hostRow = new QHBoxLayout;
+    auto* hostLabel = new QLabel(tr("&Host metric"));
+    hostLabel->setBuddy(m_hostMetric);
+    m_hostMetric->setAccessibleName(tr("Host metric"));
+    m_hostMetric->setObjectName(QStringLiteral("hostMetric"));
+    m_hostMetric->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    hostRow->addWidget(hostLabel);
+    hostRow->addWidget(m_hostMetric);
+    hostRow->addStretch();
+    hostLayout->addLayout(hostRow);
+    m_hostX->setTitleText(tr("seconds since the first sample"));
+    m_hostX->setLabelFormat(QStringLiteral("%.0f"));
+    m_hostChart->legend()->setAlignment(Qt::AlignBottom);
+    hostLayout->addWidget(chartView(m_hostChart, tr("Host chart"), QStringLiteral("hostChart")), 1);
+    m_views->addTab(hostTab, tr("&Hosts"));
+
+    // The Slurm output as it grows: searchable, following by default.
+    auto* logTab = new QWidget;
+    auto* logLayout = new QVBoxLayout(logTab);
+    logLayout->setContentsMargins(0, 4, 0, 0);
+    auto* findRow = new QHBoxLayout;
+    auto* findLabel = new QLabel(tr("&Find"));
+    findLabel->setBuddy(m_find);
+    m_find->setAccessibleName(tr("Find"));
+    m_find->setObjectName(QStringLiteral("logFind"));
+    m_find->setPlaceholderText(tr("text in the output; Return for the next match, Shift+Return the previous"));
+    m_follow->setChecked(true);
+    m_follow->setAccessibleName(tr("Follow"));
+    findRow->addWidget(findLabel);
+    findRow->addWidget(m_find, 1);
+    findRow->addWidget(m_follow);
+    m_log->setReadOnly(true);
+    m_log->setObjectName(QStringLiteral("slurmOutput"));
+    m_log->setAccessibleName(tr("Slurm output"));
+    m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_log->setMaximumBlockCount(20000);
+    logLayout->addLayout(findRow);
+    logLayout->addWidget(m_log, 1);
+    m_views->addTab(logTab, tr("&Slurm output"));
+    connect(m_find, &QLineEdit::returnPressed, this, [this]() {
+        findInLog(QGuiApplication::keyboardModifiers() & Qt::ShiftModifier);
+    });
+    connect(m_find, &QLineEdit::textChanged, this, [this]() { findInLog(false); });
+    m_views->setObjectName(QStringLiteral("monitorViews"));
+
     auto* split = new QSplitter(Qt::Horizontal);
-    split->addWidget(m_view);
+    split->addWidget(m_views);
     split->addWidget(heatBox);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 1);
@@ -153,16 +263,12 @@ MonitorPage::MonitorPage(JobMonitor* monitor, QWidget* parent)
     layout->addWidget(m_header);
     layout->addWidget(m_progress);
     layout->addWidget(m_flags);
-    layout->addLayout(controls);
-    new QHBoxLayout(m_nodeToggles);
-    m_nodeToggles->layout()->setContentsMargins(0, 0, 0, 0);
-    m_nodeToggles->setObjectName(QStringLiteral("monitorNodes"));
-    layout->addWidget(m_nodeToggles);
     layout->addWidget(split, 1);
 
     connect(monitor, &JobMonitor::updated, this, &MonitorPage::refresh);
     connect(m_metric, &QComboBox::currentIndexChanged, this, &MonitorPage::refresh);
     connect(m_range, &QComboBox::currentIndexChanged, this, &MonitorPage::refresh);
+    connect(m_hostMetric, &QComboBox::currentIndexChanged, this, &MonitorPage::refresh);
     refresh();
 }
 
@@ -282,6 +388,8 @@ void MonitorPage::refresh()
     const Telemetry::RunTelemetry* telemetry = m_monitor->telemetry();
     if (!range || !telemetry) {
         m_heatmap->setValues({}, QStringLiteral("%"), 100);
+        refreshTraining();
+        refreshLog();
         return;
     }
     const qint64 window = m_range->currentData().toLongLong();
@@ -323,6 +431,111 @@ void MonitorPage::refresh()
     }
     m_flags->setText(flagText.join(QStringLiteral("  ")));
     m_flags->setVisible(!flagText.isEmpty());
+    refreshTraining();
+    refreshHosts(t0, t1, range->first, columns);
+    refreshLog();
+}
+
+void MonitorPage::refreshTraining()
+{
+    const QList<std::pair<qint64, double>> loss = m_monitor->lossByStep(false);
+    const QList<std::pair<qint64, double>> eval = m_monitor->lossByStep(true);
+    double top = 0;
+    qint64 last = 1;
+    const auto points = [&top, &last](const QList<std::pair<qint64, double>>& values) {
+        QList<QPointF> out;
+        for (const auto& [step, value] : values) {
+            if (!std::isfinite(value))
+                continue; // a diverged loss is shown as a gap, not a spike to infinity
+            out.append(QPointF(double(step), value));
+            top = std::max(top, value);
+            last = std::max(last, step);
+        }
+        return out;
+    };
+    m_loss->replace(points(loss));
+    m_evalLoss->replace(points(eval));
+    m_lossX->setRange(0, double(last));
+    m_lossY->setRange(0, top > 0 ? top * 1.1 : 1.0);
+}
+
+void MonitorPage::refreshHosts(qint64 t0, qint64 t1, qint64 origin, int columns)
+{
+    const QStringList metrics = m_monitor->hostMetrics();
+    if (metrics.size() != m_hostMetric->count()) {
+        const QString current = m_hostMetric->currentData().toString();
+        const QSignalBlocker blocker(m_hostMetric);
+        m_hostMetric->clear();
+        for (const QString& metric : metrics)
+            m_hostMetric->addItem(metric, metric);
+        const int index = m_hostMetric->findData(current.isEmpty() ? QStringLiteral("us") : current);
+        m_hostMetric->setCurrentIndex(index >= 0 ? index : 0);
+    }
+    const QString metric = m_hostMetric->currentData().toString();
+    const QList<int> ids = m_monitor->hostSeries(metric);
+    const Telemetry::RunTelemetry* telemetry = m_monitor->telemetry();
+    if (!telemetry)
+        return;
+    if (metric != m_hostSeriesMetric || ids.size() != m_hostSeries.size()) {
+        m_hostChart->removeAllSeries();
+        m_hostSeries.clear();
+        m_hostSeriesMetric = metric;
+        for (int n = 0; n < ids.size(); ++n) {
+            auto* series = new QLineSeries;
+            series->setName(telemetry->store().key(ids[n]).node);
+            series->setColor(seriesColour(n, 0, 1));
+            m_hostChart->addSeries(series);
+            series->attachAxis(m_hostX);
+            series->attachAxis(m_hostY);
+            m_hostSeries.insert(ids[n], series);
+        }
+    }
+    double top = 0;
+    for (auto it = m_hostSeries.cbegin(); it != m_hostSeries.cend(); ++it) {
+        QList<QPointF> points;
+        for (const Telemetry::ViewColumn& c : telemetry->store().view(it.key(), t0, t1, columns)) {
+            points.append(QPointF(double(c.t - origin) / 1000.0, c.max));
+            top = std::max(top, double(c.max));
+        }
+        it.value()->replace(points);
+    }
+    m_hostX->setRange(double(t0 - origin) / 1000.0, std::max(1.0, double(t1 - origin) / 1000.0));
+    const bool percent = QStringList { QStringLiteral("us"), QStringLiteral("sy"), QStringLiteral("id"),
+        QStringLiteral("wa"), QStringLiteral("st") }.contains(metric);
+    m_hostY->setRange(0, percent ? 100.0 : std::max(1.0, top * 1.1));
+    m_hostY->setTitleText(percent ? tr("%1 (% of CPU time)").arg(metric) : metric);
+}
+
+void MonitorPage::refreshLog()
+{
+    const QByteArray& tail = m_monitor->slurmOutputTail();
+    if (tail.size() == m_logShown)
+        return;
+    m_logShown = tail.size();
+    const int scroll = m_log->verticalScrollBar()->value();
+    m_log->setPlainText(QString::fromUtf8(tail));
+    if (m_follow->isChecked())
+        m_log->verticalScrollBar()->setValue(m_log->verticalScrollBar()->maximum());
+    else
+        m_log->verticalScrollBar()->setValue(scroll);
+}
+
+void MonitorPage::findInLog(bool backwards)
+{
+    const QString text = m_find->text();
+    if (text.isEmpty())
+        return;
+    m_follow->setChecked(false); // reading a match: stop jumping to the end
+    QTextDocument::FindFlags flags;
+    if (backwards)
+        flags |= QTextDocument::FindBackward;
+    if (!m_log->find(text, flags)) {
+        // Wrap around once.
+        QTextCursor cursor = m_log->textCursor();
+        cursor.movePosition(backwards ? QTextCursor::End : QTextCursor::Start);
+        m_log->setTextCursor(cursor);
+        m_log->find(text, flags);
+    }
 }
 
 } // namespace TuneDeck::Ui

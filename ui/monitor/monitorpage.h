@@ -8,7 +8,11 @@ class QChart;
 class QChartView;
 class QComboBox;
 class QLabel;
+class QCheckBox;
+class QLineEdit;
 class QLineSeries;
+class QPlainTextEdit;
+class QTabWidget;
 class QValueAxis;
 
 namespace TuneDeck {
@@ -40,8 +44,17 @@ public:
 public Q_SLOTS:
     void refresh();
 
+    QTabWidget* views() const { return m_views; }
+    QChart* lossChart() const { return m_lossChart; }
+    QChart* hostChart() const { return m_hostChart; }
+    QPlainTextEdit* log() const { return m_log; }
+
 private:
     void rebuildSeries();
+    void refreshTraining();
+    void refreshHosts(qint64 t0, qint64 t1, qint64 origin, int columns);
+    void refreshLog();
+    void findInLog(bool backwards);
 
     JobMonitor* m_monitor;
     QLabel* m_header;
@@ -57,6 +70,22 @@ private:
     QHash<int, QLineSeries*> m_series; // store series id -> chart series
     QWidget* m_nodeToggles;
     QHash<QString, bool> m_hiddenNodes;
+    QTabWidget* m_views;
+    QChart* m_lossChart;
+    QLineSeries* m_loss;
+    QLineSeries* m_evalLoss;
+    QValueAxis* m_lossX;
+    QValueAxis* m_lossY;
+    QComboBox* m_hostMetric;
+    QChart* m_hostChart;
+    QValueAxis* m_hostX;
+    QValueAxis* m_hostY;
+    QHash<int, QLineSeries*> m_hostSeries;
+    QString m_hostSeriesMetric;
+    QPlainTextEdit* m_log;
+    QLineEdit* m_find;
+    QCheckBox* m_follow;
+    qsizetype m_logShown = -1;
     QString m_seriesMetric;
 };
 
