@@ -17,7 +17,7 @@ RUNS=${RUNS:-3}
 LOCK=/tmp/tunedeck-build.lock
 
 flock "$LOCK" cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-flock "$LOCK" cmake --build "$BUILD_DIR" -j2 --target tunedeck_bench >/dev/null
+flock "$LOCK" cmake --build "$BUILD_DIR" -j2 --target tunedeck_bench monitor_bench >/dev/null
 BENCH=$BUILD_DIR/tests/bench/tunedeck_bench
 
 if [ ! -s "$FILE" ]; then
@@ -54,6 +54,8 @@ PANDAS_SUM=$(echo "$PANDAS_LINE" | awk '{print $1}')
 PARSE=$("$BENCH" parse "$FILE")
 VIEW=$("$BENCH" view)
 MEMORY=$("$BENCH" memory "$FILE")
+# The monitor's refresh: 16 GPUs x 50 h (3 M samples per series), offscreen, the app's own feed path.
+MONITOR=$(QT_QPA_PLATFORM=offscreen "$BUILD_DIR/tests/bench/monitor_bench" 50 60 2>/dev/null)
 
 val() { echo "$1" | awk -v k="$2" '$1 == k { print $2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
@@ -74,6 +76,11 @@ echo "CPU seconds: mawk $MAWK, pandas $PANDAS (read_csv only), tunedeck $TD"
 echo "$PARSE" | sed 's/^/  /'
 echo "$VIEW" | sed 's/^/  /'
 echo "$MEMORY" | sed 's/^/  /'
+echo "$MONITOR" | sed 's/^/  /'
+REFRESH=$(val "$MONITOR" monitor_refresh_ms_1400px)
+REFRESH_TENTH=$(val "$MONITOR" monitor_refresh_ms_1400px_tenth_history)
+REFRESH_X=$(val "$MONITOR" refresh_speedup_vs_full_replace)
+WITHIN=$(val "$MONITOR" monitor_points_within_width)
 echo
 printf '%-48s %10s %8s %s\n' "figure" "value" "target" "result"
 printf '%-48s %10s %8s %s\n' "TuneDeck vs mawk (CPU time ratio)" "${VS_MAWK}x" ">=4x" "$(check "$VS_MAWK" 4 ">=")"
@@ -85,3 +92,7 @@ printf '%-48s %10s %8s %s\n' "decimated view of 3M points, worst window (ms)" "$
 printf '%-48s %10s %8s %s\n' "view speed-up over raw samples, worst window" "${VIEW_X}x" ">=10x" "$(check "$VIEW_X" 10 ">=")"
 printf '%-48s %10s %8s %s\n' "store memory / raw payload (values x 4 B)" "$MEM" "<=2" "$(check "$MEM" 2 "<=")"
 printf '%-48s %10s %8s %s\n' "column sums agree" "$TD_SUM" "$MAWK_SUM" "$([ "$TD_SUM" = "$MAWK_SUM" ] && [ "$PANDAS_SUM" = "$MAWK_SUM" ] && echo PASS || echo MISS)"
+printf '%-48s %10s %8s %s\n' "monitor refresh, 16 GPUs x 50 h, 1400 px (ms)" "$REFRESH" "<=16" "$(check "$REFRESH" 16 "<=")"
+printf '%-48s %10s %8s %s\n' "  same with a tenth of the history (ms)" "$REFRESH_TENTH" "~same" "-"
+printf '%-48s %10s %8s %s\n' "refresh speed-up vs full-resolution replace()" "${REFRESH_X}x" ">=10x" "$(check "$REFRESH_X" 10 ">=")"
+printf '%-48s %10s %8s %s\n' "points per series within the chart's width" "$WITHIN" "yes" "$([ "$WITHIN" = yes ] && echo PASS || echo MISS)"

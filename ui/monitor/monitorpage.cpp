@@ -3,6 +3,7 @@
 #include "core/remote/jobmonitor.h"
 #include "core/remote/jobstatus.h"
 #include "core/telemetry/runtelemetry.h"
+#include "ui/monitor/chartfeed.h"
 #include "ui/monitor/heatmapwidget.h"
 #include "ui/widgets/namedcombobox.h"
 
@@ -397,18 +398,10 @@ void MonitorPage::refresh()
     const qint64 t0 = window > 0 ? std::max(range->first, t1 - window) : range->first;
     // One point per pixel column of the plot area: the view never holds more points than it can show.
     const int columns = std::max(50, int(m_chart->plotArea().width()));
-    double top = 0;
-    for (auto it = m_series.cbegin(); it != m_series.cend(); ++it) {
-        QLineSeries* series = it.value();
-        if (!series->isVisible())
-            continue;
-        QList<QPointF> points;
-        for (const Telemetry::ViewColumn& c : telemetry->store().view(it.key(), t0, t1, columns)) {
-            points.append(QPointF(double(c.t - range->first) / 1000.0, c.max));
-            top = std::max(top, double(c.max));
-        }
-        series->replace(points);
-    }
+    QList<std::pair<int, QLineSeries*>> feed;
+    for (auto it = m_series.cbegin(); it != m_series.cend(); ++it)
+        feed.append({ it.key(), it.value() });
+    const double top = feedChartSeries(telemetry->store(), feed, range->first, t0, t1, columns);
     m_x->setRange(double(t0 - range->first) / 1000.0, std::max(1.0, double(t1 - range->first) / 1000.0));
     const MetricInfo info = metricInfo(m_seriesMetric);
     m_y->setRange(0, info.maximum > 0 ? info.maximum : std::max(1.0, top * 1.1));
@@ -490,15 +483,10 @@ void MonitorPage::refreshHosts(qint64 t0, qint64 t1, qint64 origin, int columns)
             m_hostSeries.insert(ids[n], series);
         }
     }
-    double top = 0;
-    for (auto it = m_hostSeries.cbegin(); it != m_hostSeries.cend(); ++it) {
-        QList<QPointF> points;
-        for (const Telemetry::ViewColumn& c : telemetry->store().view(it.key(), t0, t1, columns)) {
-            points.append(QPointF(double(c.t - origin) / 1000.0, c.max));
-            top = std::max(top, double(c.max));
-        }
-        it.value()->replace(points);
-    }
+    QList<std::pair<int, QLineSeries*>> feed;
+    for (auto it = m_hostSeries.cbegin(); it != m_hostSeries.cend(); ++it)
+        feed.append({ it.key(), it.value() });
+    const double top = feedChartSeries(telemetry->store(), feed, origin, t0, t1, columns);
     m_hostX->setRange(double(t0 - origin) / 1000.0, std::max(1.0, double(t1 - origin) / 1000.0));
     const bool percent = QStringList { QStringLiteral("us"), QStringLiteral("sy"), QStringLiteral("id"),
         QStringLiteral("wa"), QStringLiteral("st") }.contains(metric);

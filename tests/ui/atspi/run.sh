@@ -23,7 +23,8 @@ cleanup() {
 }
 trap cleanup EXIT
 export DISPLAY="$display" HOME="$work" XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data"
-export XDG_RUNTIME_DIR="$work/run" && mkdir -m 700 -p "$XDG_RUNTIME_DIR"
+export XDG_RUNTIME_DIR="$work/run"
+mkdir "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 unset QT_QPA_PLATFORM
 eval "$(dbus-launch --sh-syntax)"
 /usr/libexec/at-spi-bus-launcher --launch-immediately >/dev/null 2>&1 &
