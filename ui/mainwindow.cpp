@@ -1,25 +1,25 @@
 #include "ui/mainwindow.h"
 
+#include "core/job/generators.h"
 #include "core/job/importresult.h"
 #include "core/job/jobdesign.h"
 #include "core/job/jobspecio.h"
 #include "core/job/profileregistry.h"
 #include "core/remote/clustersessions.h"
 #include "core/remote/joblist.h"
+#include "core/remote/jobmonitor.h"
+#include "core/remote/jobnotification.h"
 #include "core/util/atomicfiles.h"
 #include "core/util/inputfile.h"
-#include "core/job/generators.h"
 #include "ui/clusters/clusterspage.h"
 #include "ui/clusters/sshprompthandler.h"
 #include "ui/design/jobdesignpage.h"
 #include "ui/design/jobform.h"
 #include "ui/jobs/jobspage.h"
 #include "ui/monitor/monitorpage.h"
-#include "core/remote/jobmonitor.h"
-#include <QTabBar>
-#include "core/remote/jobnotification.h"
-#include <QSystemTrayIcon>
 #include "ui/widgets/namedcombobox.h"
+#include <QSystemTrayIcon>
+#include <QTabBar>
 
 #include <QAction>
 #include <QApplication>
@@ -134,7 +134,8 @@ MainWindow::MainWindow(ClusterSessions* sessions, JobList* jobs, QWidget* parent
             return;
         m_submitId = 0;
         if (result.ok()) {
-            m_designPage->setSubmitStatus(tr("Submitted job %1 (run directory %2).").arg(result.jobId, result.runDir), false);
+            m_designPage->setSubmitStatus(
+                tr("Submitted job %1 (run directory %2).").arg(result.jobId, result.runDir), false);
             const QString cluster = m_design->spec().profile;
             m_design->newRunDirectory(); // the next submission gets its own
             showPage(JobsPageIndex);
@@ -142,14 +143,15 @@ MainWindow::MainWindow(ClusterSessions* sessions, JobList* jobs, QWidget* parent
             statusBar()->showMessage(tr("Job %1 submitted.").arg(result.jobId), 10000);
         } else {
             m_designPage->setSubmitStatus(tr("Not submitted: %1").arg(result.error), false);
-            auto* box = new QMessageBox(QMessageBox::Warning, tr("Not submitted"),
-                tr("The job was not submitted."), QMessageBox::Ok, this);
+            auto* box = new QMessageBox(
+                QMessageBox::Warning, tr("Not submitted"), tr("The job was not submitted."), QMessageBox::Ok, this);
             box->setInformativeText(result.error);
             box->setAttribute(Qt::WA_DeleteOnClose);
             box->open();
         }
     });
-    connect(jobs, &JobList::errorIssued, this, [this](const QString& message) { statusBar()->showMessage(message, 15000); });
+    connect(jobs, &JobList::errorIssued, this,
+        [this](const QString& message) { statusBar()->showMessage(message, 15000); });
 
     // The design starts on the last cluster used, else the first profile.
     QSettings settings;
@@ -170,30 +172,37 @@ MainWindow::~MainWindow() = default;
 void MainWindow::createActions()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    auto add = [this](QMenu* menu, const QString& text, const QKeySequence& keys, auto slot, const char* icon = nullptr) {
-        QAction* action = menu->addAction(text);
-        if (!keys.isEmpty())
-            action->setShortcut(keys);
-        if (icon)
-            action->setIcon(QIcon::fromTheme(QString::fromLatin1(icon)));
-        connect(action, &QAction::triggered, this, slot);
-        return action;
-    };
+    auto add
+        = [this](QMenu* menu, const QString& text, const QKeySequence& keys, auto slot, const char* icon = nullptr) {
+              QAction* action = menu->addAction(text);
+              if (!keys.isEmpty())
+                  action->setShortcut(keys);
+              if (icon)
+                  action->setIcon(QIcon::fromTheme(QString::fromLatin1(icon)));
+              connect(action, &QAction::triggered, this, slot);
+              return action;
+          };
     add(file, tr("&New job"), QKeySequence::New, &MainWindow::newJob, "document-new");
     add(file, tr("&Open job spec…"), QKeySequence::Open, &MainWindow::openSpecDialog, "document-open");
-    add(file, tr("&Save job spec"), QKeySequence::Save, [this]() { saveSpec(false); }, "document-save");
-    add(file, tr("Save job spec &as…"), QKeySequence::SaveAs, [this]() { saveSpec(true); }, "document-save-as");
+    add(
+        file, tr("&Save job spec"), QKeySequence::Save, [this]() { saveSpec(false); }, "document-save");
+    add(
+        file, tr("Save job spec &as…"), QKeySequence::SaveAs, [this]() { saveSpec(true); }, "document-save-as");
     file->addSeparator();
-    add(file, tr("&Import sbatch script or YAML…"), QKeySequence(tr("Ctrl+I")), &MainWindow::importDialog, "document-import");
-    add(file, tr("&Export the three files to a folder…"), QKeySequence(tr("Ctrl+E")), &MainWindow::saveFilesDialog, "document-export");
+    add(file, tr("&Import sbatch script or YAML…"), QKeySequence(tr("Ctrl+I")), &MainWindow::importDialog,
+        "document-import");
+    add(file, tr("&Export the three files to a folder…"), QKeySequence(tr("Ctrl+E")), &MainWindow::saveFilesDialog,
+        "document-export");
     file->addSeparator();
     add(file, tr("&Quit"), QKeySequence::Quit, &QWidget::close, "application-exit");
 
     QMenu* job = menuBar()->addMenu(tr("&Job"));
-    QAction* submitAction = add(job, tr("&Submit…"), QKeySequence(tr("Ctrl+Return")), &MainWindow::submit, "media-playback-start");
+    QAction* submitAction
+        = add(job, tr("&Submit…"), QKeySequence(tr("Ctrl+Return")), &MainWindow::submit, "media-playback-start");
     submitAction->setEnabled(m_design->isValid());
     connect(m_design, &JobDesign::validityChanged, submitAction, &QAction::setEnabled);
-    add(job, tr("&Refresh job states"), QKeySequence::Refresh, [this]() { m_jobs->refresh(); }, "view-refresh");
+    add(
+        job, tr("&Refresh job states"), QKeySequence::Refresh, [this]() { m_jobs->refresh(); }, "view-refresh");
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (int page = 0; page < m_pages->count(); ++page) {
@@ -231,8 +240,8 @@ void MainWindow::notify(int row, int before)
     if (!n)
         return;
     const char* key = n->kind == JobNotification::Kind::Started ? "started"
-        : n->kind == JobNotification::Kind::Completed          ? "completed"
-                                                               : "failed";
+        : n->kind == JobNotification::Kind::Completed           ? "completed"
+                                                                : "failed";
     if (!QSettings().value(u"notifications/" + QLatin1StringView(key), true).toBool())
         return;
     // Always in the window; on the desktop too where there is a system tray.
@@ -351,7 +360,8 @@ bool MainWindow::openSpec(const QString& path)
     if (const std::optional<ClusterProfile> profile = m_profiles->find(loaded.spec.profile))
         m_designPage->selectCluster(profile->name);
     else
-        statusBar()->showMessage(tr("The spec names the cluster profile '%1', which TuneDeck does not know").arg(loaded.spec.profile));
+        statusBar()->showMessage(
+            tr("The spec names the cluster profile '%1', which TuneDeck does not know").arg(loaded.spec.profile));
     m_design->renderNow();
     setSpecPath(path);
     rememberFolder(path);
@@ -361,7 +371,8 @@ bool MainWindow::openSpec(const QString& path)
 
 void MainWindow::openSpecDialog()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open job spec"), lastFolder(), tr("Job specs (*.yaml *.yml);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open job spec"), lastFolder(), tr("Job specs (*.yaml *.yml);;All files (*)"));
     if (!path.isEmpty())
         openSpec(path);
 }
@@ -376,7 +387,8 @@ bool MainWindow::saveSpec(bool askForPath)
         if (path.isEmpty())
             return false;
     }
-    if (const QString problem = writeFilesAtomically({ { path, saveJobSpecToYaml(m_design->spec()) } }); !problem.isEmpty()) {
+    if (const QString problem = writeFilesAtomically({ { path, saveJobSpecToYaml(m_design->spec()) } });
+        !problem.isEmpty()) {
         QMessageBox::warning(this, tr("Not saved"), problem);
         return false;
     }
@@ -397,7 +409,8 @@ bool MainWindow::importFiles(const QStringList& paths)
         else
             inputs.append({ path, file.bytes });
     }
-    const ClusterProfile profile = m_design->profile().value_or(m_profiles->find(QStringLiteral("baskerville")).value_or(ClusterProfile {}));
+    const ClusterProfile profile
+        = m_design->profile().value_or(m_profiles->find(QStringLiteral("baskerville")).value_or(ClusterProfile {}));
     ImportResult result;
     if (problems.isEmpty()) {
         result = importJobFiles(inputs, profile);
@@ -423,7 +436,8 @@ bool MainWindow::importFiles(const QStringList& paths)
     setSpecPath(QString());
     showPage(NewJobPageIndex);
     box->setIcon(QMessageBox::Information);
-    box->setText(tr("Imported %n file(s) into a new design. Check the diagnostics before you submit.", nullptr, int(paths.size())));
+    box->setText(tr(
+        "Imported %n file(s) into a new design. Check the diagnostics before you submit.", nullptr, int(paths.size())));
     if (!notes.isEmpty()) {
         box->setInformativeText(tr("%n note(s) from the importer; see the details.", nullptr, int(notes.size())));
         box->setDetailedText(notes.join(u'\n'));
@@ -434,8 +448,9 @@ bool MainWindow::importFiles(const QStringList& paths)
 
 void MainWindow::importDialog()
 {
-    const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Import sbatch script, accelerate or LLaMA-Factory YAML"),
-        lastFolder(), tr("Scripts and configs (*.sh *.sbatch *.slurm *.yaml *.yml);;All files (*)"));
+    const QStringList paths
+        = QFileDialog::getOpenFileNames(this, tr("Import sbatch script, accelerate or LLaMA-Factory YAML"),
+            lastFolder(), tr("Scripts and configs (*.sh *.sbatch *.slurm *.yaml *.yml);;All files (*)"));
     if (!paths.isEmpty()) {
         rememberFolder(paths.front());
         importFiles(paths);
@@ -464,8 +479,9 @@ void MainWindow::saveFilesDialog()
         QMessageBox::warning(this, tr("Not exported"), problem);
         return;
     }
-    statusBar()->showMessage(tr("Wrote %1, %2 and %3 to %4").arg(QString::fromLatin1(SbatchFileName),
-                                 QString::fromLatin1(AccelerateFileName), QString::fromLatin1(TrainFileName), folder),
+    statusBar()->showMessage(tr("Wrote %1, %2 and %3 to %4")
+                                 .arg(QString::fromLatin1(SbatchFileName), QString::fromLatin1(AccelerateFileName),
+                                     QString::fromLatin1(TrainFileName), folder),
         8000);
 }
 
@@ -504,7 +520,9 @@ void MainWindow::dropEvent(QDropEvent* event)
         return;
     event->acceptProposedAction();
     // One dropped job spec opens; anything else (scripts, accelerate or LLaMA-Factory YAMLs) imports.
-    if (paths.size() == 1 && loadJobSpecFromFile(paths.front()).ok() && detectImportKind(readInputFile(paths.front(), InputLimit::ImportedFile, QString()).bytes) == ImportKind::Unknown)
+    if (paths.size() == 1 && loadJobSpecFromFile(paths.front()).ok()
+        && detectImportKind(readInputFile(paths.front(), InputLimit::ImportedFile, QString()).bytes)
+            == ImportKind::Unknown)
         openSpec(paths.front());
     else
         importFiles(paths);

@@ -15,7 +15,7 @@ class ClusterSessions;
 class JobDesign;
 class JobList;
 class ProfileRegistry;
-}
+} // namespace TuneDeck
 
 namespace TuneDeck::Ui {
 

@@ -16,12 +16,12 @@
 
 #include <QFile>
 
-#include <cmath>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTextStream>
+#include <cmath>
 
 #include <optional>
 

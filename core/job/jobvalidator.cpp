@@ -83,7 +83,8 @@ void checkSlurm(Checker& check, const JobSpec& spec, const ClusterProfile& profi
 
     const std::optional<qint64> limit = parseSlurmDuration(s.time);
     const QString time = s.time.trimmed();
-    if (time == u"0" || time.compare(u"UNLIMITED", Qt::CaseInsensitive) == 0 || time.compare(u"INFINITE", Qt::CaseInsensitive) == 0) {
+    if (time == u"0" || time.compare(u"UNLIMITED", Qt::CaseInsensitive) == 0
+        || time.compare(u"INFINITE", Qt::CaseInsensitive) == 0) {
         // sbatch reads these as "no time limit"; the QoS then imposes its own, and TuneDeck could not
         // check the run and its checkpoints against it.
         check.error("slurm.time",
@@ -129,8 +130,9 @@ void checkSlurm(Checker& check, const JobSpec& spec, const ClusterProfile& profi
     if (isZeroMemory(s.mem))
         // sbatch: --mem=0 is all of each node's memory, which TuneDeck cannot check against the design.
         check.error("slurm.mem",
-            QStringLiteral("'%1' asks for all of each node's memory; give the amount (e.g. 491520 or 480G) so it can be "
-                           "checked against %2's nodes")
+            QStringLiteral(
+                "'%1' asks for all of each node's memory; give the amount (e.g. 491520 or 480G) so it can be "
+                "checked against %2's nodes")
                 .arg(s.mem, profile.displayName));
     else if (!mem)
         check.error("slurm.mem", QStringLiteral("'%1' is not an sbatch --mem size (e.g. 491520, 480G)").arg(s.mem));

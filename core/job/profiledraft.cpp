@@ -22,7 +22,8 @@ QByteArray bundledText(const QString& name)
 QByteArray renamed(QByteArray text, const QString& name, const QString& displayName)
 {
     static const QRegularExpression nameLine(QStringLiteral("^name:.*$"), QRegularExpression::MultilineOption);
-    static const QRegularExpression displayLine(QStringLiteral("^display_name:.*$"), QRegularExpression::MultilineOption);
+    static const QRegularExpression displayLine(
+        QStringLiteral("^display_name:.*$"), QRegularExpression::MultilineOption);
     QString s = QString::fromUtf8(text);
     s.replace(nameLine, u"name: " + name);
     s.replace(displayLine, u"display_name: \"" + displayName + u'"');

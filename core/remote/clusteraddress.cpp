@@ -4,8 +4,8 @@
 
 namespace TuneDeck {
 
-ClusterAddress resolveClusterAddress(const QString& name, const ProfileRegistry& registry,
-    const SshConfigContext& context, const QString& sshConfigFile)
+ClusterAddress resolveClusterAddress(
+    const QString& name, const ProfileRegistry& registry, const SshConfigContext& context, const QString& sshConfigFile)
 {
     ClusterAddress address;
     address.name = name;

@@ -36,7 +36,7 @@ QList<ClusterEntry> listClusters(const ClusterSessions& sessions, QStringList* p
         entry.name = name;
         entry.title = profile->displayName.isEmpty() ? name : profile->displayName;
         entry.source = profile->sourceFile.startsWith(u':') ? ClusterEntry::Source::BundledProfile
-                                                              : ClusterEntry::Source::UserProfile;
+                                                            : ClusterEntry::Source::UserProfile;
         entry.sourceFile = profile->sourceFile;
         const ClusterAddress address = sessions.resolve(name);
         entry.login = loginText(address);

@@ -104,8 +104,8 @@ void ClusterSession::attach(SshConnection* connection)
         m_refusedHostKey = info;
         Q_EMIT hostKeyRefused(info);
     }));
-    m_links.append(connect(m_client.get(), &SlurmClient::probeFinished, this,
-        [this](quint64 id, const SlurmProbe& probe) {
+    m_links.append(
+        connect(m_client.get(), &SlurmClient::probeFinished, this, [this](quint64 id, const SlurmProbe& probe) {
             if (id != m_probeId)
                 return;
             m_probeId = 0;

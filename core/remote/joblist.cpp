@@ -88,7 +88,8 @@ quint64 JobList::submit(const QString& cluster, const JobSpec& spec, const Clust
     const PendingSubmit pending { id, spec, profile };
     if (session->state() == ClusterSession::State::Connected) {
         // Queued, so the caller has the id before anything is reported about it.
-        QMetaObject::invokeMethod(this, [this, session, pending]() { startSubmit(session, pending); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, session, pending]() { startSubmit(session, pending); }, Qt::QueuedConnection);
         return id;
     }
     m_waiting[session].append(pending);
@@ -102,7 +103,8 @@ quint64 JobList::submit(const QString& cluster, const JobSpec& spec, const Clust
 void JobList::startSubmit(ClusterSession* session, const PendingSubmit& pending)
 {
     SlurmClient* client = session->client();
-    Q_EMIT submitProgress(pending.id, tr("Uploading the job's files to %1 and running sbatch…").arg(pending.spec.environment.runDir));
+    Q_EMIT submitProgress(
+        pending.id, tr("Uploading the job's files to %1 and running sbatch…").arg(pending.spec.environment.runDir));
     const QString cluster = session->name();
     const quint64 clientId = client->submit(pending.spec, pending.profile);
     auto link = std::make_shared<QMetaObject::Connection>();

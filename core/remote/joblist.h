@@ -24,8 +24,8 @@ class JobList : public QObject
 {
     Q_OBJECT
 public:
-    explicit JobList(ClusterSessions* sessions, const QString& stateFile = JobStateFile::defaultPath(),
-        QObject* parent = nullptr);
+    explicit JobList(
+        ClusterSessions* sessions, const QString& stateFile = JobStateFile::defaultPath(), QObject* parent = nullptr);
     ~JobList() override;
 
     // Reads the file; returns an error message for an unreadable one (the list then starts empty).

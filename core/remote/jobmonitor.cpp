@@ -223,7 +223,8 @@ QList<Telemetry::MetricSummary> JobMonitor::recentSummary(const QString& metric,
     const auto range = timeRange();
     if (!range)
         return {};
-    return Telemetry::summarize(m_monitor->telemetry().store(), runId(), metric, range->second - windowMs, range->second + 1);
+    return Telemetry::summarize(
+        m_monitor->telemetry().store(), runId(), metric, range->second - windowMs, range->second + 1);
 }
 
 QList<Telemetry::Flag> JobMonitor::flags(qint64 windowMs) const
@@ -231,7 +232,8 @@ QList<Telemetry::Flag> JobMonitor::flags(qint64 windowMs) const
     const auto range = timeRange();
     if (!range)
         return {};
-    return Telemetry::utilisationFlags(m_monitor->telemetry().store(), runId(), range->second - windowMs, range->second + 1);
+    return Telemetry::utilisationFlags(
+        m_monitor->telemetry().store(), runId(), range->second - windowMs, range->second + 1);
 }
 
 Telemetry::RunFigures JobMonitor::figures() const

@@ -47,7 +47,8 @@ public:
     // First and last sample time over the dmon series (ms), for the shared time axis.
     std::optional<std::pair<qint64, qint64>> timeRange() const;
     // Mean of `metric` per node:GPU over the last windowMs of the data (the heat-map).
-    QList<Telemetry::MetricSummary> recentSummary(const QString& metric = QStringLiteral("sm"), qint64 windowMs = 60000) const;
+    QList<Telemetry::MetricSummary> recentSummary(
+        const QString& metric = QStringLiteral("sm"), qint64 windowMs = 60000) const;
     QList<Telemetry::Flag> flags(qint64 windowMs = 300000) const;
     Telemetry::RunFigures figures() const;
     // Node-level metrics from vmstat ("us", "sy", "wa", "free", ...) and their series, sorted by node.

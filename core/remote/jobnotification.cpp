@@ -17,8 +17,8 @@ std::optional<JobNotification> jobNotification(const JobRecord& record, JobPhase
     const JobStatus& status = record.status;
     if (status.phase == before)
         return std::nullopt;
-    const QString who = status.name.isEmpty() ? tr("Job %1").arg(status.jobId)
-                                              : tr("Job %1 (%2)").arg(status.jobId, status.name);
+    const QString who
+        = status.name.isEmpty() ? tr("Job %1").arg(status.jobId) : tr("Job %1 (%2)").arg(status.jobId, status.name);
     JobNotification n;
     n.text = explainJob(status, record.ownerUid);
     switch (status.phase) {

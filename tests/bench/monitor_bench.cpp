@@ -48,7 +48,8 @@ struct Chart
 
 // Milliseconds per refresh, the best of `rounds`: the app's path (decimated views at the plot's width,
 // one replace() per series) and the render.
-double refreshMs(Chart& c, const Telemetry::MetricStore& store, qint64 t1, int rounds, qsizetype* points, double* feedMs)
+double refreshMs(
+    Chart& c, const Telemetry::MetricStore& store, qint64 t1, int rounds, qsizetype* points, double* feedMs)
 {
     double best = 1e18;
     *feedMs = 1e18;
@@ -111,7 +112,8 @@ int main(int argc, char** argv)
     std::printf("monitor_refresh_ms_1400px %.3f\n", wideMs);
     std::printf("monitor_feed_ms_1400px %.3f\n", feedMs);
     std::printf("monitor_points_per_series %lld\n", static_cast<long long>(points));
-    std::printf("monitor_points_within_width %s\n", points <= std::max(50, int(wide.chart->plotArea().width())) ? "yes" : "no");
+    std::printf(
+        "monitor_points_within_width %s\n", points <= std::max(50, int(wide.chart->plotArea().width())) ? "yes" : "no");
     const double tenthMs = refreshMs(wide, store, t1 / 10, smoke ? 3 : 20, &points, &feedMs);
     std::printf("monitor_refresh_ms_1400px_tenth_history %.3f\n", tenthMs);
 

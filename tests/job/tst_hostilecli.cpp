@@ -267,7 +267,6 @@ void TestHostileCli::terminalSafety()
     QVERIFY(!all.contains("\u202e"));
 }
 
-
 void TestHostileCli::misspeltCommandWithoutDisplay_data()
 {
     QTest::addColumn<QStringList>("arguments");

@@ -148,13 +148,15 @@ void TestHostileInput::specAndProfileYaml_data()
                                           << QStringLiteral("spec.yaml:2: a second YAML document");
     // yaml-cpp 0.7's LoadAll never returns on a stray ',' (found by fuzz_jobinputs).
     QTest::newRow("spec stray comma") << false << QByteArray(",debug: false\nslurm: {nodes: 4}\n")
-                                      << QStringLiteral("spec.yaml:1: YAML syntax error: text that is neither a key nor a value");
-    QTest::newRow("spec stray comma after ---") << false << QByteArray("slurm: {nodes: 4}\n---\n,\n")
-                                                << QStringLiteral("spec.yaml:2: a second YAML document");
+                                      << QStringLiteral(
+                                             "spec.yaml:1: YAML syntax error: text that is neither a key nor a value");
+    QTest::newRow("spec stray comma after ---")
+        << false << QByteArray("slurm: {nodes: 4}\n---\n,\n") << QStringLiteral("spec.yaml:2: a second YAML document");
     QTest::newRow("spec alias bomb") << false << aliasBomb("slurm: {nodes: 4}\n")
                                      << QStringLiteral("spec.yaml:2: more than 100000 YAML nodes");
     QTest::newRow("profile stray comma") << true << QByteArray(",\n")
-                                         << QStringLiteral("baskerville.yaml:1: YAML syntax error: text that is neither");
+                                         << QStringLiteral(
+                                                "baskerville.yaml:1: YAML syntax error: text that is neither");
     QTest::newRow("profile duplicate name") << true << QByteArray("tunedeck_cluster_profile: 1\nname: a\nname: b\n")
                                             << QStringLiteral("baskerville.yaml:3: duplicate key 'name'");
     QTest::newRow("profile recursive alias") << true << QByteArray("tunedeck_cluster_profile: 1\nqos: &q [*q]\n")

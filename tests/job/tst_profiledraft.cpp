@@ -49,7 +49,8 @@ private Q_SLOTS:
         QByteArray text = draft.text();
         draft.setText(text.replace("name: my-cluster-2", "name: ../../etc/x"));
         QVERIFY(!draft.isValid());
-        QVERIFY2(draft.errors().join(u'\n').contains(u"name: '../../etc/x' is not a valid profile name"), qPrintable(draft.errors().join(u'\n')));
+        QVERIFY2(draft.errors().join(u'\n').contains(u"name: '../../etc/x' is not a valid profile name"),
+            qPrintable(draft.errors().join(u'\n')));
         Test::writeFile(folder.filePath(QStringLiteral("taken.yaml")), "x");
         draft.setText(text.replace("name: ../../etc/x", "name: taken"));
         QVERIFY(draft.errors().join(u'\n').contains(u"exists already"));

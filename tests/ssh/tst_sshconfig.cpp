@@ -181,13 +181,13 @@ private Q_SLOTS:
     {
         // An ~/.ssh/config as researchers write them: a wildcard default block, a cluster with two names,
         // a negated pattern, a jump host, and the same name twice.
-        const QString config = QStringLiteral(
-            "Host *\n  ServerAliveInterval 60\n"
-            "Host bask baskerville\n  HostName login.baskerville.ac.uk\n  User abc123\n"
-            "Host *.ac.uk !gw.ac.uk\n  User abc123\n"
-            "  # Host commented\n"
-            "Host jump\n  HostName gw.ac.uk\n"
-            "Host bask\n  Port 22\n");
+        const QString config
+            = QStringLiteral("Host *\n  ServerAliveInterval 60\n"
+                             "Host bask baskerville\n  HostName login.baskerville.ac.uk\n  User abc123\n"
+                             "Host *.ac.uk !gw.ac.uk\n  User abc123\n"
+                             "  # Host commented\n"
+                             "Host jump\n  HostName gw.ac.uk\n"
+                             "Host bask\n  Port 22\n");
         QCOMPARE(sshConfigHostAliases(config),
             QStringList({ QStringLiteral("bask"), QStringLiteral("baskerville"), QStringLiteral("jump") }));
         QVERIFY(sshConfigHostAliases(QString()).isEmpty());

@@ -5,6 +5,7 @@
 #include "core/job/jobdesign.h"
 #include "core/remote/clustersessions.h"
 #include "core/remote/joblist.h"
+#include "core/remote/jobmonitor.h"
 #include "ui/clusters/clusterlistmodel.h"
 #include "ui/clusters/clusterspage.h"
 #include "ui/clusters/sshpromptdialog.h"
@@ -14,7 +15,6 @@
 #include "ui/mainwindow.h"
 #include "ui/monitor/heatmapwidget.h"
 #include "ui/monitor/monitorpage.h"
-#include "core/remote/jobmonitor.h"
 
 #include <QChart>
 #include <QLineSeries>
@@ -22,11 +22,11 @@
 #include <QTabWidget>
 
 #include <QApplication>
-#include <QStatusBar>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -53,7 +53,9 @@ private:
             return;
         QTest::qWait(400); // let the last change paint
         const QString path = dir + u'/' + QLatin1StringView(name) + u".png";
-        QCOMPARE(QProcess::execute(QStringLiteral("import"), { QStringLiteral("-window"), QStringLiteral("root"), path }), 0);
+        QCOMPARE(
+            QProcess::execute(QStringLiteral("import"), { QStringLiteral("-window"), QStringLiteral("root"), path }),
+            0);
     }
 
     static SshPromptDialog* openDialog(QWidget* window)
@@ -95,7 +97,8 @@ private Q_SLOTS:
             0);
         const QByteArray publicKey = Test::readFile(otherKey + u".pub").split(' ').mid(0, 2).join(' ');
         const QString hosts = home.filePath(QStringLiteral(".ssh/known_hosts"));
-        Test::writeFile(hosts, "[" + m_cluster.host().toUtf8() + "]:" + QByteArray::number(m_cluster.totpPort()) + ' ' + publicKey + '\n');
+        Test::writeFile(hosts,
+            "[" + m_cluster.host().toUtf8() + "]:" + QByteArray::number(m_cluster.totpPort()) + ' ' + publicKey + '\n');
         Test::writeFile(home.filePath(QStringLiteral(".ssh/config")),
             QStringLiteral("Host login.baskerville.ac.uk\n  HostName %1\n  Port %2\n  User %3\n  IdentityFile %4\n"
                            "  UserKnownHostsFile %5\n")
@@ -106,7 +109,8 @@ private Q_SLOTS:
         ClusterSessions sessions;
         sessions.setUserProfilesFolder(home.filePath(QStringLiteral("profiles")));
         sessions.setSshConfigContext({ home.path(), QStringLiteral("tester"), QStringLiteral("~/.ssh/config") });
-        sessions.setOptionsAdjuster([](SshConnectionOptions& options) { options.identityAgent = QStringLiteral("none"); });
+        sessions.setOptionsAdjuster(
+            [](SshConnectionOptions& options) { options.identityAgent = QStringLiteral("none"); });
         JobList jobs(&sessions, home.filePath(QStringLiteral("jobs.json")));
         MainWindow window(&sessions, &jobs);
         window.show();
@@ -175,7 +179,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(session->state(), ClusterSession::State::Connected, 30000);
         QVERIFY(Test::readFile(knownHosts()).contains("[127.0.0.1]:"));
         // The probe's accounts reach the Clusters page.
-        QTRY_VERIFY_WITH_TIMEOUT(window.clustersPage()->findChild<QLabel*>(QStringLiteral("clusterDetails"))
+        QTRY_VERIFY_WITH_TIMEOUT(window.clustersPage()
+                                     ->findChild<QLabel*>(QStringLiteral("clusterDetails"))
                                      ->text()
                                      .contains(m_cluster.value("MINIBASK_ACCOUNT")),
             30000);
@@ -187,7 +192,8 @@ private Q_SLOTS:
         design->setFieldText(QStringLiteral("slurm.qos"), m_cluster.value("MINIBASK_QOS"));
         design->setFieldText(QStringLiteral("slurm.job_name"), QStringLiteral("gui-e2e"));
         design->setFieldText(QStringLiteral("environment.project_path"), m_cluster.value("MINIBASK_PROJECT_DIR"));
-        design->setFieldText(QStringLiteral("environment.llama_factory_dir"), m_cluster.value("MINIBASK_LLAMA_FACTORY_DIR"));
+        design->setFieldText(
+            QStringLiteral("environment.llama_factory_dir"), m_cluster.value("MINIBASK_LLAMA_FACTORY_DIR"));
         design->setFieldText(QStringLiteral("environment.venv"), m_cluster.value("MINIBASK_VENV"));
         design->setFieldText(QStringLiteral("training.dataset_examples"), QStringLiteral("981"));
         QCOMPARE(design->fieldText(QStringLiteral("slurm.nodes")), QStringLiteral("4"));
@@ -214,7 +220,8 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(runDir + u"/job.sbatch"));
         // The live monitor of the finished job: all 16 GPUs of the 4 nodes, each series no longer than the
         // chart is wide, and the heat-map of the last minute.
-        MonitorPage* monitor = window.openMonitor(QStringLiteral("baskerville"), view->model()->index(0, JobListModel::JobId).data().toString());
+        MonitorPage* monitor = window.openMonitor(
+            QStringLiteral("baskerville"), view->model()->index(0, JobListModel::JobId).data().toString());
         QVERIFY(monitor);
         QCOMPARE(window.pages()->currentWidget(), monitor);
         QTRY_COMPARE_WITH_TIMEOUT(monitor->seriesNames().size(), 16, 60000);

@@ -127,7 +127,8 @@ void TestMainWindow::showsItsPages()
     for (int i = 0; i < m_window->pages()->count(); ++i)
         titles.append(m_window->pages()->tabText(i));
     QCOMPARE(titles,
-        QStringList({ QStringLiteral("Clusters"), QStringLiteral("New job"), QStringLiteral("Jobs"), QStringLiteral("Runs") }));
+        QStringList(
+            { QStringLiteral("Clusters"), QStringLiteral("New job"), QStringLiteral("Jobs"), QStringLiteral("Runs") }));
     // Ctrl+3 switches to Jobs.
     QTest::keyClick(m_window.get(), Qt::Key_3, Qt::ControlModifier);
     QCOMPARE(m_window->pages()->currentIndex(), int(MainWindow::JobsPageIndex));
@@ -331,7 +332,8 @@ void TestMainWindow::addAProfileInTheEditor()
     QVERIFY2(errors.contains(u"node.gpus"), qPrintable(errors));
     QVERIFY2(errors.startsWith(u"new profile:"), qPrintable(errors));
     // Fixed and renamed: saved into the user folder and listed, selected.
-    dialog->editor()->setPlainText(text.replace(QStringLiteral("name: my-cluster-2"), QStringLiteral("name: isambard")));
+    dialog->editor()->setPlainText(
+        text.replace(QStringLiteral("name: my-cluster-2"), QStringLiteral("name: isambard")));
     QTRY_VERIFY(dialog->saveButton()->isEnabled());
     QTest::mouseClick(dialog->saveButton(), Qt::LeftButton);
     QVERIFY(QFile::exists(m_home->filePath(QStringLiteral("profiles/isambard.yaml"))));

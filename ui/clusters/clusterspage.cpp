@@ -1,10 +1,10 @@
 #include "ui/clusters/clusterspage.h"
 
+#include "core/job/profiledraft.h"
+#include "core/job/profileregistry.h"
 #include "core/remote/clustersessions.h"
 #include "ui/clusters/clusterlistmodel.h"
 #include "ui/clusters/profileeditordialog.h"
-#include "core/job/profiledraft.h"
-#include "core/job/profileregistry.h"
 
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -48,7 +48,8 @@ ClustersPage::ClustersPage(ClusterSessions* sessions, QWidget* parent)
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_view->horizontalHeader()->setSectionResizeMode(ClusterListModel::State, QHeaderView::Stretch);
     m_view->setWordWrap(false);
-    for (QPushButton* button : { m_connect, m_disconnect, m_design, m_reload, m_newProfile, m_editProfile, m_duplicateProfile })
+    for (QPushButton* button :
+        { m_connect, m_disconnect, m_design, m_reload, m_newProfile, m_editProfile, m_duplicateProfile })
         button->setAccessibleName(button->text().remove(u'&'));
     m_connect->setObjectName(QStringLiteral("connect"));
     m_disconnect->setObjectName(QStringLiteral("disconnect"));
@@ -176,15 +177,18 @@ void ClustersPage::updateDetails()
     m_editProfile->setEnabled(entry.source == ClusterEntry::Source::UserProfile);
     m_duplicateProfile->setEnabled(entry.source != ClusterEntry::Source::SshConfig);
     QStringList lines;
-    lines.append(tr("<b>%1</b> — %2, from %3").arg(entry.title.toHtmlEscaped(), entry.login.toHtmlEscaped(),
-        entry.sourceFile.startsWith(u':') ? tr("TuneDeck's bundled profiles") : entry.sourceFile.toHtmlEscaped()));
+    lines.append(tr("<b>%1</b> — %2, from %3")
+                     .arg(entry.title.toHtmlEscaped(), entry.login.toHtmlEscaped(),
+                         entry.sourceFile.startsWith(u':') ? tr("TuneDeck's bundled profiles")
+                                                           : entry.sourceFile.toHtmlEscaped()));
     lines.append(session ? session->stateText().toHtmlEscaped() : tr("Not connected."));
     if (session && session->probe()) {
         const SlurmProbe& probe = *session->probe();
         if (!probe.ok()) {
             lines.append(tr("The cluster could not be probed: %1").arg(probe.error.toHtmlEscaped()));
         } else {
-            lines.append(tr("Slurm %1, logged in as %2.").arg(probe.slurmVersion.toHtmlEscaped(), probe.user.toHtmlEscaped()));
+            lines.append(
+                tr("Slurm %1, logged in as %2.").arg(probe.slurmVersion.toHtmlEscaped(), probe.user.toHtmlEscaped()));
             QStringList accounts;
             for (const SlurmAssociation& association : probe.associations)
                 accounts.append(association.account + u" (QoS " + association.qos.join(u", ") + u')');

@@ -10,7 +10,7 @@ namespace TuneDeck {
 class ProfileDraft;
 class ClusterSession;
 class ClusterSessions;
-}
+} // namespace TuneDeck
 
 namespace TuneDeck::Ui {
 

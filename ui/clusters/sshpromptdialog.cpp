@@ -68,8 +68,8 @@ SshPromptDialog::SshPromptDialog(const SshPrompt& prompt, QWidget* parent)
     }
     case SshPrompt::Kind::Reconnect:
         setWindowTitle(tr("Connection lost"));
-        layout->addWidget(wrapped(prompt.instruction.isEmpty() ? tr("The connection to %1 was lost.").arg(host)
-                                                               : prompt.instruction));
+        layout->addWidget(wrapped(
+            prompt.instruction.isEmpty() ? tr("The connection to %1 was lost.").arg(host) : prompt.instruction));
         layout->addWidget(wrapped(tr("Logging in again needs you (a new one-time code). Reconnect now?")));
         ok = buttons->addButton(tr("&Reconnect"), QDialogButtonBox::AcceptRole);
         buttons->addButton(tr("&Not now"), QDialogButtonBox::RejectRole);
@@ -158,13 +158,15 @@ HostKeyRefusedDialog::HostKeyRefusedDialog(const HostKeyInfo& info, QWidget* par
     icon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxCritical).pixmap(48, 48));
     head->addWidget(icon, 0, Qt::AlignTop);
     const bool changed = info.state == KnownHostState::Changed || info.state == KnownHostState::OtherType;
-    head->addWidget(wrapped(changed
-            ? tr("<b>The host key of %1 is not the one on record.</b> Someone could be intercepting the connection "
-                 "(a man-in-the-middle attack), or the cluster's key was replaced. TuneDeck will not connect.")
-                  .arg(info.hostForKnownHosts().toHtmlEscaped())
-            : tr("<b>The host key of %1 cannot be checked</b>: the known hosts file could not be read. TuneDeck will "
-                 "not connect.")
-                  .arg(info.hostForKnownHosts().toHtmlEscaped())),
+    head->addWidget(
+        wrapped(changed
+                ? tr("<b>The host key of %1 is not the one on record.</b> Someone could be intercepting the connection "
+                     "(a man-in-the-middle attack), or the cluster's key was replaced. TuneDeck will not connect.")
+                      .arg(info.hostForKnownHosts().toHtmlEscaped())
+                : tr("<b>The host key of %1 cannot be checked</b>: the known hosts file could not be read. TuneDeck "
+                     "will "
+                     "not connect.")
+                      .arg(info.hostForKnownHosts().toHtmlEscaped())),
         1);
     layout->addLayout(head);
     auto* form = new QFormLayout;

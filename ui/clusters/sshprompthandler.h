@@ -8,7 +8,7 @@ class QWidget;
 namespace TuneDeck {
 class ClusterSession;
 class ClusterSessions;
-}
+} // namespace TuneDeck
 
 namespace TuneDeck::Ui {
 

@@ -36,8 +36,8 @@ QVariant DiagnosticsModel::data(const QModelIndex& index, int role) const
         return QString(severityName(diagnostic.severity) + u": " + diagnostic.field + u": " + diagnostic.message);
     case Qt::DecorationRole: {
         const QStyle::StandardPixmap icon = diagnostic.severity == Severity::Error ? QStyle::SP_MessageBoxCritical
-            : diagnostic.severity == Severity::Warning                            ? QStyle::SP_MessageBoxWarning
-                                                                                  : QStyle::SP_MessageBoxInformation;
+            : diagnostic.severity == Severity::Warning                             ? QStyle::SP_MessageBoxWarning
+                                                                                   : QStyle::SP_MessageBoxInformation;
         return QApplication::style()->standardIcon(icon);
     }
     case FieldRole:

@@ -38,7 +38,9 @@ FileHighlighter::FileHighlighter(Language language, QTextDocument* document)
     const QTextCharFormat number = charFormat(QColor(0xb3, 0x5c, 0x00));
     if (language == Language::Shell) {
         m_rules = {
-            { QRegularExpression(QStringLiteral(R"(\b(if|then|else|elif|fi|for|in|do|done|while|case|esac|export|set|trap|exit|function|local)\b)")), keyword },
+            { QRegularExpression(QStringLiteral(
+                  R"(\b(if|then|else|elif|fi|for|in|do|done|while|case|esac|export|set|trap|exit|function|local)\b)")),
+                keyword },
             { QRegularExpression(QStringLiteral(R"(\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)")), variable },
             { QRegularExpression(QStringLiteral(R"('[^']*'|"(?:[^"\\]|\\.)*")")), string },
             { QRegularExpression(QStringLiteral(R"((?:^|\s)(#(?!SBATCH).*)$)")), comment, 1 },

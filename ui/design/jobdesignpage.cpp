@@ -111,9 +111,8 @@ JobDesignPage::JobDesignPage(JobDesign* design, const ProfileRegistry* profiles,
     m_diagnostics->setAccessibleDescription(tr("Activate a diagnostic to go to its field"));
     m_diagnostics->setToolTip(m_diagnostics->accessibleDescription());
     diagnosticsLabel->setBuddy(m_diagnostics);
-    auto goToField = [this](const QModelIndex& index) {
-        m_form->focusField(index.data(DiagnosticsModel::FieldRole).toString());
-    };
+    auto goToField
+        = [this](const QModelIndex& index) { m_form->focusField(index.data(DiagnosticsModel::FieldRole).toString()); };
     connect(m_diagnostics, &QListView::clicked, this, goToField);
     connect(m_diagnostics, &QListView::activated, this, goToField);
 
@@ -161,7 +160,8 @@ JobDesignPage::JobDesignPage(JobDesign* design, const ProfileRegistry* profiles,
             m_design->setProfile(*profile);
     });
     connect(m_design, &JobDesign::renderedChanged, this, &JobDesignPage::showRender);
-    connect(m_design, &JobDesign::validityChanged, this, [this](bool valid) { m_submit->setEnabled(valid && !m_submitting); });
+    connect(m_design, &JobDesign::validityChanged, this,
+        [this](bool valid) { m_submit->setEnabled(valid && !m_submitting); });
     connect(m_design, &JobDesign::profileChanged, this, [this]() {
         if (const auto& profile = m_design->profile()) {
             QStringList gpuTypes;
@@ -207,9 +207,8 @@ void JobDesignPage::showRender()
     const QByteArray* texts[] = { &rendered.sbatchScript, &rendered.accelerateYaml, &rendered.trainYaml };
     for (int i = 0; i < 3; ++i) {
         QPlainTextEdit* edit = m_previews.at(i);
-        const QString text = texts[i]->isEmpty()
-            ? tr("# Not generated: the design has errors (see Diagnostics below).")
-            : QString::fromUtf8(*texts[i]);
+        const QString text = texts[i]->isEmpty() ? tr("# Not generated: the design has errors (see Diagnostics below).")
+                                                 : QString::fromUtf8(*texts[i]);
         if (edit->toPlainText() != text) {
             // Keep the reader's place in the file across re-renders.
             const int scroll = edit->verticalScrollBar()->value();
@@ -240,7 +239,8 @@ void JobDesignPage::showRender()
     else
         planText.append(tr("Steps unknown: set the dataset's size (training.dataset_examples)"));
     if (plan.projectedSeconds && plan.timeLimitSeconds) {
-        planText.append(tr("projected %1 against a limit of %2").arg(hours(*plan.projectedSeconds), hours(double(*plan.timeLimitSeconds))));
+        planText.append(tr("projected %1 against a limit of %2")
+                            .arg(hours(*plan.projectedSeconds), hours(double(*plan.timeLimitSeconds))));
         if (plan.stepsBeforeTimeLimit && plan.totalSteps && *plan.stepsBeforeTimeLimit < *plan.totalSteps)
             planText.append(tr("only %1 steps fit in the time limit").arg(*plan.stepsBeforeTimeLimit));
     }

@@ -12,7 +12,7 @@ class QTabWidget;
 namespace TuneDeck {
 class JobDesign;
 class ProfileRegistry;
-}
+} // namespace TuneDeck
 
 namespace TuneDeck::Ui {
 

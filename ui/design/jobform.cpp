@@ -30,7 +30,8 @@ const QHash<QString, QStringList>& fixedSuggestions()
         { QStringLiteral("fsdp.state_dict_type"),
             { QStringLiteral("SHARDED_STATE_DICT"), QStringLiteral("FULL_STATE_DICT") } },
         { QStringLiteral("fsdp.auto_wrap_policy"),
-            { QStringLiteral("TRANSFORMER_BASED_WRAP"), QStringLiteral("SIZE_BASED_WRAP"), QStringLiteral("NO_WRAP") } },
+            { QStringLiteral("TRANSFORMER_BASED_WRAP"), QStringLiteral("SIZE_BASED_WRAP"),
+                QStringLiteral("NO_WRAP") } },
         { QStringLiteral("fsdp.backward_prefetch"),
             { QStringLiteral("BACKWARD_PRE"), QStringLiteral("BACKWARD_POST"), QStringLiteral("NO_PREFETCH") } },
         { QStringLiteral("slurm.account"), {} },
@@ -197,7 +198,8 @@ QWidget* JobForm::createControl(const JobSpecField& field)
     edit->setClearButtonEnabled(true);
     if (field.kind == FieldKind::TextList)
         edit->setPlaceholderText(tr("comma-separated"));
-    connect(edit, &QLineEdit::textEdited, this, [this, path](const QString& text) { m_design->setFieldText(path, text); });
+    connect(
+        edit, &QLineEdit::textEdited, this, [this, path](const QString& text) { m_design->setFieldText(path, text); });
     return edit;
 }
 
@@ -284,8 +286,8 @@ void JobForm::showDiagnostics()
         const QIcon icon = style()->standardIcon(error ? QStyle::SP_MessageBoxCritical : QStyle::SP_MessageBoxWarning);
         row.marker->setPixmap(icon.pixmap(16, 16));
         row.marker->setToolTip(diagnostic->message);
-        row.marker->setAccessibleName(error ? tr("Error: %1").arg(diagnostic->message)
-                                            : tr("Warning: %1").arg(diagnostic->message));
+        row.marker->setAccessibleName(
+            error ? tr("Error: %1").arg(diagnostic->message) : tr("Warning: %1").arg(diagnostic->message));
         if (auto* edit = qobject_cast<QLineEdit*>(row.control)) {
             if (edit->placeholderText() != fieldText(effective, *row.field))
                 edit->setPlaceholderText(fieldText(effective, *row.field));

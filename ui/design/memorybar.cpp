@@ -77,10 +77,7 @@ void MemoryBar::paintEvent(QPaintEvent*)
     painter.drawLine(QPointF(limitX, 0), QPointF(limitX, bar.bottom() + 3));
     painter.setPen(palette().color(QPalette::Text));
     painter.drawText(bar.adjusted(4, 0, -4, 0), Qt::AlignVCenter | Qt::AlignRight,
-        tr("%1 of %2 GiB (%3%)")
-            .arg(e.totalGiB, 0, 'f', 1)
-            .arg(e.gpuGiB, 0, 'f', 0)
-            .arg(qRound(e.fraction() * 100)));
+        tr("%1 of %2 GiB (%3%)").arg(e.totalGiB, 0, 'f', 1).arg(e.gpuGiB, 0, 'f', 0).arg(qRound(e.fraction() * 100)));
     // Legend: a swatch and the name of each part, wrapping onto a second line when narrow.
     int lx = 0;
     int ly = bar.bottom() + 6;

@@ -93,7 +93,8 @@ void HeatmapWidget::paintEvent(QPaintEvent*)
     painter.setPen(palette().color(QPalette::WindowText));
     for (int c = 0; c < m_gpus.size(); ++c) {
         const QRect cell = cellRect(0, c);
-        painter.drawText(QRect(cell.left(), 0, cell.width(), HeaderHeight), Qt::AlignCenter, tr("GPU %1").arg(m_gpus[c]));
+        painter.drawText(
+            QRect(cell.left(), 0, cell.width(), HeaderHeight), Qt::AlignCenter, tr("GPU %1").arg(m_gpus[c]));
     }
     for (int r = 0; r < m_nodes.size(); ++r) {
         const QRect first = cellRect(r, 0);

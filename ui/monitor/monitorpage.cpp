@@ -8,27 +8,27 @@
 #include "ui/widgets/namedcombobox.h"
 
 #include <QChart>
-#include <QFontDatabase>
-#include <QGuiApplication>
-#include <QLineEdit>
-#include <QPlainTextEdit>
-#include <QScrollBar>
-#include <QTabWidget>
-#include <QTextCursor>
-#include <cmath>
-#include <QCheckBox>
-#include <QCursor>
-#include <QToolTip>
-#include <QCoreApplication>
 #include <QChartView>
+#include <QCheckBox>
+#include <QCoreApplication>
+#include <QCursor>
+#include <QFontDatabase>
 #include <QFormLayout>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLegendMarker>
+#include <QLineEdit>
 #include <QLineSeries>
+#include <QPlainTextEdit>
+#include <QScrollBar>
 #include <QSplitter>
-#include <QValueAxis>
+#include <QTabWidget>
+#include <QTextCursor>
+#include <QToolTip>
 #include <QVBoxLayout>
+#include <QValueAxis>
+#include <cmath>
 
 namespace TuneDeck::Ui {
 namespace {
@@ -246,9 +246,8 @@ MonitorPage::MonitorPage(JobMonitor* monitor, QWidget* parent)
     logLayout->addLayout(findRow);
     logLayout->addWidget(m_log, 1);
     m_views->addTab(logTab, tr("&Slurm output"));
-    connect(m_find, &QLineEdit::returnPressed, this, [this]() {
-        findInLog(QGuiApplication::keyboardModifiers() & Qt::ShiftModifier);
-    });
+    connect(m_find, &QLineEdit::returnPressed, this,
+        [this]() { findInLog(QGuiApplication::keyboardModifiers() & Qt::ShiftModifier); });
     connect(m_find, &QLineEdit::textChanged, this, [this]() { findInLog(false); });
     m_views->setObjectName(QStringLiteral("monitorViews"));
 
@@ -351,7 +350,9 @@ void MonitorPage::rebuildSeries()
         series->setVisible(!m_hiddenNodes.value(telemetry->store().key(it.key()).node));
         connect(series, &QLineSeries::hovered, this, [this, series](const QPointF& point, bool state) {
             if (state)
-                QToolTip::showText(QCursor::pos(), tr("%1 at %2 s: %3").arg(series->name()).arg(point.x(), 0, 'f', 0).arg(point.y(), 0, 'f', 1), m_view);
+                QToolTip::showText(QCursor::pos(),
+                    tr("%1 at %2 s: %3").arg(series->name()).arg(point.x(), 0, 'f', 0).arg(point.y(), 0, 'f', 1),
+                    m_view);
         });
     }
 }
@@ -369,8 +370,7 @@ void MonitorPage::refresh()
         m_flags->clear();
         return;
     }
-    m_progress->setText(tr("Nodes: %1").arg(nodes.join(QStringLiteral(", "))) + u" · "
-        + m_monitor->progressText());
+    m_progress->setText(tr("Nodes: %1").arg(nodes.join(QStringLiteral(", "))) + u" · " + m_monitor->progressText());
 
     // Metric choices: what the dmon files hold.
     const QStringList metrics = m_monitor->gpuMetrics();
@@ -489,7 +489,8 @@ void MonitorPage::refreshHosts(qint64 t0, qint64 t1, qint64 origin, int columns)
     const double top = feedChartSeries(telemetry->store(), feed, origin, t0, t1, columns);
     m_hostX->setRange(double(t0 - origin) / 1000.0, std::max(1.0, double(t1 - origin) / 1000.0));
     const bool percent = QStringList { QStringLiteral("us"), QStringLiteral("sy"), QStringLiteral("id"),
-        QStringLiteral("wa"), QStringLiteral("st") }.contains(metric);
+        QStringLiteral("wa"), QStringLiteral("st") }
+                             .contains(metric);
     m_hostY->setRange(0, percent ? 100.0 : std::max(1.0, top * 1.1));
     m_hostY->setTitleText(percent ? tr("%1 (% of CPU time)").arg(metric) : metric);
 }
