@@ -1,6 +1,6 @@
 #!/bin/bash
 # The README's test command: builds everything and runs every test, as CI does (.ci/run calls it).
-#   1. unit tests (ctest -L unit) in a Debug build
+#   1. unit tests (ctest -L unit) in a Debug build, and a short run of the benchmarks
 #   2. cluster tests (ctest -L cluster) against the mini-Baskerville, brought up here and down at exit
 #   3. unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer (the asan preset)
 #   4. each libFuzzer target for a few seconds (tests/fuzz/run-fuzzers.sh)
@@ -28,6 +28,9 @@ cmake --build --preset dev -j "$jobs"
 
 phase "unit tests"
 ctest --preset dev -L unit -j "$jobs"
+
+phase "benchmarks, short run (tests/bench/run-benchmarks.sh --short: identical-results checks)"
+tests/bench/run-benchmarks.sh --short
 
 phase "package: build the .deb, install it with apt-get, run it, remove it"
 (cd build/dev && rm -f tunedeck_*.deb && cpack -G DEB >/dev/null)

@@ -214,7 +214,9 @@ void MainWindow::createActions()
     view->addSeparator();
     QMenu* notifications = view->addMenu(tr("&Notify when a job…"));
     const std::pair<const char*, QString> kinds[] = { { "started", tr("&starts") }, { "completed", tr("&completes") },
-        { "failed", tr("&fails, times out or runs out of memory") } };
+        { "failed", tr("&fails, times out or runs out of memory") }, { "idle_gpu", tr("has an &idle GPU") },
+        { "stalled_log", tr("stops &writing its training log") },
+        { "time_limit", tr("nears its &time limit without a recent checkpoint") } };
     for (const auto& [key, text] : kinds) {
         QAction* action = notifications->addAction(text);
         action->setCheckable(true);
@@ -236,13 +238,14 @@ void MainWindow::showPage(Page page)
 void MainWindow::notify(int row, int before)
 {
     const JobRecord& record = m_jobs->records().at(row);
-    const std::optional<JobNotification> n = jobNotification(record, JobPhase(before));
-    if (!n)
-        return;
-    const char* key = n->kind == JobNotification::Kind::Started ? "started"
-        : n->kind == JobNotification::Kind::Completed           ? "completed"
-                                                                : "failed";
-    if (!QSettings().value(u"notifications/" + QLatin1StringView(key), true).toBool())
+    if (const std::optional<JobNotification> n = jobNotification(record, JobPhase(before)))
+        showNotification(*n);
+}
+
+void MainWindow::showNotification(const JobNotification& notification)
+{
+    const JobNotification* n = &notification;
+    if (!QSettings().value(u"notifications/" + notificationSettingKey(n->kind), true).toBool())
         return;
     // Always in the window; on the desktop too where there is a system tray.
     statusBar()->showMessage(n->title + u": " + n->text, 30000);
@@ -253,7 +256,9 @@ void MainWindow::notify(int row, int before)
             m_tray->show();
         }
         m_tray->showMessage(n->title, n->text,
-            n->kind == JobNotification::Kind::Failed ? QSystemTrayIcon::Warning : QSystemTrayIcon::Information);
+            n->kind == JobNotification::Kind::Started || n->kind == JobNotification::Kind::Completed
+                ? QSystemTrayIcon::Information
+                : QSystemTrayIcon::Warning);
     }
 }
 
@@ -272,6 +277,7 @@ MonitorPage* MainWindow::openMonitor(const QString& cluster, const QString& jobI
         return nullptr;
     ClusterSession* session = m_sessions->session(cluster);
     auto* monitor = new JobMonitor(session, *record, this);
+    connect(monitor, &JobMonitor::alert, this, &MainWindow::showNotification);
     auto* page = new MonitorPage(monitor);
     m_monitors.insert(key, page);
     m_pages->setCurrentIndex(m_pages->addTab(page, tr("Job %1").arg(jobId)));

@@ -15,6 +15,7 @@ class ClusterSessions;
 class JobDesign;
 class JobList;
 class ProfileRegistry;
+struct JobNotification;
 } // namespace TuneDeck
 
 namespace TuneDeck::Ui {
@@ -71,6 +72,7 @@ private:
     void about();
     void setSpecPath(const QString& path);
     void notify(int row, int before);
+    void showNotification(const TuneDeck::JobNotification& notification);
 
     ClusterSessions* m_sessions;
     JobList* m_jobs;

@@ -38,15 +38,49 @@ JobMonitor::JobMonitor(ClusterSession* session, const JobRecord& record, QObject
     , m_session(session)
     , m_record(record)
 {
+    m_now = []() { return QDateTime::currentMSecsSinceEpoch(); };
     m_coalesce.setSingleShot(true);
     m_coalesce.setInterval(100); // at most ten refreshes a second
-    connect(&m_coalesce, &QTimer::timeout, this, &JobMonitor::updated);
+    connect(&m_coalesce, &QTimer::timeout, this, &JobMonitor::publish);
     if (session)
         connect(session, &ClusterSession::stateChanged, this, &JobMonitor::startIfReady);
     startIfReady();
 }
 
+JobMonitor::JobMonitor(const JobRecord& record, std::unique_ptr<Telemetry::RunTelemetry> recorded, QObject* parent)
+    : QObject(parent)
+    , m_record(record)
+    , m_recorded(std::move(recorded))
+{
+    m_now = []() { return QDateTime::currentMSecsSinceEpoch(); };
+    m_nodes = Slurm::expandHostList(m_record.status.nodeList).value_or(QStringList());
+    m_coalesce.setSingleShot(true);
+    m_coalesce.setInterval(100);
+    connect(&m_coalesce, &QTimer::timeout, this, &JobMonitor::publish);
+}
+
 JobMonitor::~JobMonitor() = default;
+
+void JobMonitor::publish()
+{
+    if (isFollowing()) {
+        MonitorAlerts::Inputs in { m_record, flags(), figures(), lastCheckpointStep() };
+        for (const JobNotification& n : m_alerts.update(in))
+            Q_EMIT alert(n);
+    }
+    Q_EMIT updated();
+}
+
+std::optional<qint64> JobMonitor::lastCheckpointStep() const
+{
+    const Telemetry::TrainerLogReader* log = telemetry() ? telemetry()->trainerLog() : nullptr;
+    return log ? log->lastCheckpointStep() : std::nullopt;
+}
+
+QString JobMonitor::timeLimitText() const
+{
+    return timeLimitSentence(m_record, figures(), lastCheckpointStep());
+}
 
 void JobMonitor::setRecord(const JobRecord& record)
 {
@@ -58,7 +92,7 @@ void JobMonitor::setRecord(const JobRecord& record)
 
 QString JobMonitor::waitingReason() const
 {
-    if (m_monitor)
+    if (isFollowing())
         return {};
     if (m_record.runDir.isEmpty())
         return tr("TuneDeck does not know this job's run directory");
@@ -93,8 +127,11 @@ void JobMonitor::startIfReady()
             });
         connect(&m_monitor->follower(), &RemoteFileFollower::linesArrived, this,
             [this, output](const QString& path, int, const QByteArray& lines) {
+                if (path.endsWith(u"/trainer_log.jsonl"))
+                    noteLogGrowth();
                 if (path != output)
                     return;
+                noteLogGrowth();
                 m_outputTail += lines;
                 constexpr qsizetype Keep = 256 * 1024;
                 if (m_outputTail.size() > Keep) {
@@ -119,15 +156,15 @@ void JobMonitor::startIfReady()
 
 const Telemetry::RunTelemetry* JobMonitor::telemetry() const
 {
-    return m_monitor ? &m_monitor->telemetry() : nullptr;
+    return m_monitor ? &m_monitor->telemetry() : m_recorded.get();
 }
 
 QStringList JobMonitor::gpuMetrics() const
 {
-    if (!m_monitor)
+    if (!telemetry())
         return {};
     QStringList found;
-    for (const Telemetry::SeriesKey& key : m_monitor->telemetry().store().seriesKeys())
+    for (const Telemetry::SeriesKey& key : telemetry()->store().seriesKeys())
         if (key.run == runId() && key.gpu >= 0 && !found.contains(key.metric))
             found.append(key.metric);
     QStringList ordered;
@@ -139,9 +176,9 @@ QStringList JobMonitor::gpuMetrics() const
 
 QList<int> JobMonitor::gpuSeries(const QString& metric) const
 {
-    if (!m_monitor)
+    if (!telemetry())
         return {};
-    const Telemetry::MetricStore& store = m_monitor->telemetry().store();
+    const Telemetry::MetricStore& store = telemetry()->store();
     const QList<Telemetry::SeriesKey> keys = store.seriesKeys();
     QList<int> ids;
     for (int id = 0; id < keys.size(); ++id)
@@ -155,10 +192,10 @@ QList<int> JobMonitor::gpuSeries(const QString& metric) const
 
 QStringList JobMonitor::hostMetrics() const
 {
-    if (!m_monitor)
+    if (!telemetry())
         return {};
     QStringList found;
-    for (const Telemetry::SeriesKey& key : m_monitor->telemetry().store().seriesKeys())
+    for (const Telemetry::SeriesKey& key : telemetry()->store().seriesKeys())
         if (key.run == runId() && key.gpu < 0 && !key.node.isEmpty() && !found.contains(key.metric))
             found.append(key.metric);
     return found;
@@ -166,9 +203,9 @@ QStringList JobMonitor::hostMetrics() const
 
 QList<int> JobMonitor::hostSeries(const QString& metric) const
 {
-    if (!m_monitor)
+    if (!telemetry())
         return {};
-    const QList<Telemetry::SeriesKey> keys = m_monitor->telemetry().store().seriesKeys();
+    const QList<Telemetry::SeriesKey> keys = telemetry()->store().seriesKeys();
     QList<int> ids;
     for (int id = 0; id < keys.size(); ++id)
         if (keys[id].run == runId() && keys[id].gpu < 0 && !keys[id].node.isEmpty() && keys[id].metric == metric)
@@ -180,9 +217,9 @@ QList<int> JobMonitor::hostSeries(const QString& metric) const
 QList<std::pair<qint64, double>> JobMonitor::lossByStep(bool evalLoss) const
 {
     QList<std::pair<qint64, double>> points;
-    if (!m_monitor)
+    if (!telemetry())
         return points;
-    if (const Telemetry::TrainerJsonlReader* jsonl = m_monitor->telemetry().trainerJsonl()) {
+    if (const Telemetry::TrainerJsonlReader* jsonl = telemetry()->trainerJsonl()) {
         for (const Telemetry::TrainerLogEntry& e : jsonl->entries()) {
             const std::optional<double> value = evalLoss ? e.evalLoss : e.loss;
             if (e.currentSteps && value)
@@ -191,7 +228,7 @@ QList<std::pair<qint64, double>> JobMonitor::lossByStep(bool evalLoss) const
     }
     if (!points.isEmpty())
         return points;
-    if (const Telemetry::TrainerLogReader* log = m_monitor->telemetry().trainerLog()) {
+    if (const Telemetry::TrainerLogReader* log = telemetry()->trainerLog()) {
         for (const Telemetry::MetricDict& dict : log->losses()) {
             const std::optional<double> value
                 = dict.value(evalLoss ? QLatin1StringView("eval_loss") : QLatin1StringView("loss"));
@@ -204,11 +241,11 @@ QList<std::pair<qint64, double>> JobMonitor::lossByStep(bool evalLoss) const
 
 std::optional<std::pair<qint64, qint64>> JobMonitor::timeRange() const
 {
-    if (!m_monitor)
+    if (!telemetry())
         return std::nullopt;
     std::optional<std::pair<qint64, qint64>> range;
     for (int id : gpuSeries(QStringLiteral("sm"))) {
-        if (const auto r = m_monitor->telemetry().store().timeRange(id)) {
+        if (const auto r = telemetry()->store().timeRange(id)) {
             if (!range)
                 range = r;
             else
@@ -223,8 +260,7 @@ QList<Telemetry::MetricSummary> JobMonitor::recentSummary(const QString& metric,
     const auto range = timeRange();
     if (!range)
         return {};
-    return Telemetry::summarize(
-        m_monitor->telemetry().store(), runId(), metric, range->second - windowMs, range->second + 1);
+    return Telemetry::summarize(telemetry()->store(), runId(), metric, range->second - windowMs, range->second + 1);
 }
 
 QList<Telemetry::Flag> JobMonitor::flags(qint64 windowMs) const
@@ -232,18 +268,26 @@ QList<Telemetry::Flag> JobMonitor::flags(qint64 windowMs) const
     const auto range = timeRange();
     if (!range)
         return {};
-    return Telemetry::utilisationFlags(
-        m_monitor->telemetry().store(), runId(), range->second - windowMs, range->second + 1);
+    QList<Telemetry::Flag> found = Telemetry::utilisationFlags(
+        telemetry()->store(), runId(), range->second - windowMs, range->second + 1, m_thresholds);
+    // A stalled log only means something while the job runs and has started training.
+    const Telemetry::RunFigures f = figures();
+    if (m_record.status.phase == JobPhase::Running && m_lastLogGrowthMs > 0 && f.stepsDone
+        && (!f.totalSteps || *f.stepsDone < *f.totalSteps))
+        if (const auto stalled = Telemetry::stalledLogFlag(m_lastLogGrowthMs, m_now(), f.secondsPerStep, m_thresholds))
+            found.append(*stalled);
+    return found;
 }
 
 Telemetry::RunFigures JobMonitor::figures() const
 {
-    if (!m_monitor)
+    if (!telemetry())
         return {};
     Telemetry::RunTiming timing;
     if (m_record.status.elapsedSeconds)
-        timing.jobStartMs = QDateTime::currentMSecsSinceEpoch() - *m_record.status.elapsedSeconds * 1000;
-    return m_monitor->telemetry().figures(timing);
+        timing.jobStartMs = m_now() - *m_record.status.elapsedSeconds * 1000;
+    timing.timeLimitSeconds = m_record.status.timeLimitSeconds;
+    return telemetry()->figures(timing);
 }
 
 QString JobMonitor::progressText() const

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "core/remote/jobnotification.h"
 #include "core/remote/jobstatefile.h"
+#include "core/remote/monitoralerts.h"
 #include "core/remote/runmonitor.h"
 #include "core/telemetry/derivedfigures.h"
 #include "core/util/coreonly.h"
@@ -9,6 +11,7 @@
 #include <QPointer>
 #include <QTimer>
 
+#include <functional>
 #include <memory>
 
 namespace TuneDeck {
@@ -25,6 +28,9 @@ class JobMonitor : public QObject
     Q_OBJECT
 public:
     JobMonitor(ClusterSession* session, const JobRecord& record, QObject* parent = nullptr);
+    // A run already on disk (a recorded or archived run): the same answers, offline. The nodes are the
+    // record's node list.
+    JobMonitor(const JobRecord& record, std::unique_ptr<Telemetry::RunTelemetry> recorded, QObject* parent = nullptr);
     ~JobMonitor() override;
 
     const JobRecord& record() const { return m_record; }
@@ -32,7 +38,7 @@ public:
     void setRecord(const JobRecord& record);
     // The nodes whose files are followed; empty until Slurm has allocated them.
     const QStringList& nodes() const { return m_nodes; }
-    bool isFollowing() const { return m_monitor != nullptr; }
+    bool isFollowing() const { return m_monitor != nullptr || m_recorded != nullptr; }
     // Why nothing is followed yet ("waiting for nodes", "not connected"), empty while following.
     QString waitingReason() const;
 
@@ -62,13 +68,25 @@ public:
 
     // One line for the header: "step 3 of 21 · 2988 s/step · ETA 15 h 0 min", or what is missing.
     QString progressText() const;
+    // Whether the run finishes within its time limit, and what a checkpoint carries over when not.
+    QString timeLimitText() const;
+    std::optional<qint64> lastCheckpointStep() const;
+    // The clock for the stalled-log flag (tests set it); WallClock ms.
+    void setClock(std::function<qint64()> now) { m_now = std::move(now); }
+    // Marks the training output as having grown now (the follower does this as lines arrive).
+    void noteLogGrowth() { m_lastLogGrowthMs = m_now(); }
+    // When a GPU counts as idle, a node as slow, the log as stalled (tests shorten the stall time).
+    void setFlagThresholds(const Telemetry::FlagThresholds& thresholds) { m_thresholds = thresholds; }
 
 Q_SIGNALS:
     void updated();
     void followingStarted();
+    // An idle GPU, a stalled log, the time limit near without a checkpoint: each once (MonitorAlerts).
+    void alert(const TuneDeck::JobNotification& notification);
 
 private:
     void startIfReady();
+    void publish();
 
     QPointer<ClusterSession> m_session;
     JobRecord m_record;
@@ -76,6 +94,11 @@ private:
     std::unique_ptr<RunMonitor> m_monitor;
     QTimer m_coalesce;
     QByteArray m_outputTail;
+    std::unique_ptr<Telemetry::RunTelemetry> m_recorded;
+    MonitorAlerts m_alerts;
+    std::function<qint64()> m_now;
+    qint64 m_lastLogGrowthMs = 0;
+    Telemetry::FlagThresholds m_thresholds;
 };
 
 } // namespace TuneDeck

@@ -12,13 +12,36 @@ QString tr(const char* text)
 
 } // namespace
 
+QString jobTitle(const JobStatus& status)
+{
+    return status.name.isEmpty() ? tr("Job %1").arg(status.jobId) : tr("Job %1 (%2)").arg(status.jobId, status.name);
+}
+
+QString notificationSettingKey(JobNotification::Kind kind)
+{
+    switch (kind) {
+    case JobNotification::Kind::Started:
+        return QStringLiteral("started");
+    case JobNotification::Kind::Completed:
+        return QStringLiteral("completed");
+    case JobNotification::Kind::Failed:
+        return QStringLiteral("failed");
+    case JobNotification::Kind::IdleGpu:
+        return QStringLiteral("idle_gpu");
+    case JobNotification::Kind::StalledLog:
+        return QStringLiteral("stalled_log");
+    case JobNotification::Kind::NearTimeLimit:
+        return QStringLiteral("time_limit");
+    }
+    return {};
+}
+
 std::optional<JobNotification> jobNotification(const JobRecord& record, JobPhase before)
 {
     const JobStatus& status = record.status;
     if (status.phase == before)
         return std::nullopt;
-    const QString who
-        = status.name.isEmpty() ? tr("Job %1").arg(status.jobId) : tr("Job %1 (%2)").arg(status.jobId, status.name);
+    const QString who = jobTitle(status);
     JobNotification n;
     n.text = explainJob(status, record.ownerUid);
     switch (status.phase) {

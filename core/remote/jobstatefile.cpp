@@ -33,6 +33,8 @@ QJsonObject toJson(const JobRecord& record)
         status.insert(QStringLiteral("cancelled_by_uid"), double(*s.cancelledByUid));
     if (s.elapsedSeconds)
         status.insert(QStringLiteral("elapsed_s"), double(*s.elapsedSeconds));
+    if (s.timeLimitSeconds)
+        status.insert(QStringLiteral("time_limit_s"), double(*s.timeLimitSeconds));
     QJsonObject object {
         { QStringLiteral("job_id"), s.jobId },
         { QStringLiteral("cluster"), record.cluster },
@@ -76,6 +78,8 @@ JobRecord fromJson(const QJsonObject& object)
         s.cancelledByUid = qint64(status.value(QStringLiteral("cancelled_by_uid")).toDouble());
     if (status.contains(QStringLiteral("elapsed_s")))
         s.elapsedSeconds = qint64(status.value(QStringLiteral("elapsed_s")).toDouble());
+    if (status.contains(QStringLiteral("time_limit_s")))
+        s.timeLimitSeconds = qint64(status.value(QStringLiteral("time_limit_s")).toDouble());
     return record;
 }
 

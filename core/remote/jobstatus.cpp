@@ -1,5 +1,7 @@
 #include "core/remote/jobstatus.h"
 
+#include "core/slurm/slurmtext.h"
+
 #include <QRegularExpression>
 
 namespace TuneDeck {
@@ -145,6 +147,7 @@ JobStatus statusFromSqueue(const Slurm::SqueueRow& row)
     status.name = row.name;
     status.nodeList = row.nodeList;
     status.elapsedSeconds = row.elapsedSeconds;
+    status.timeLimitSeconds = row.timeLimitSeconds;
     return status;
 }
 
@@ -162,6 +165,7 @@ JobStatus statusFromSacct(const QList<Slurm::SacctRow>& attempts)
     status.exit = last.exit;
     status.cancelledByUid = last.cancelledBy;
     status.elapsedSeconds = last.elapsedSeconds;
+    status.timeLimitSeconds = Slurm::parseDurationSeconds(last.fields.value(QStringLiteral("Timelimit")).toUtf8());
     status.name = last.fields.value(QStringLiteral("JobName"));
     status.nodeList = last.fields.value(QStringLiteral("NodeList"));
     const QString reason = last.fields.value(QStringLiteral("Reason"));

@@ -44,6 +44,7 @@ struct JobStatus
     std::optional<Slurm::ExitStatus> exit;
     std::optional<qint64> cancelledByUid;
     std::optional<qint64> elapsedSeconds;
+    std::optional<qint64> timeLimitSeconds; // squeue %l / sacct Timelimit; nullopt when unknown or UNLIMITED
     int attempts = 1; // > 1 after requeues (sacct -D lists every attempt)
     LogHint logHint = LogHint::None;
 

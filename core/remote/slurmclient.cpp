@@ -27,7 +27,7 @@ const QStringList& sacctColumns()
 {
     static const QStringList columns { QStringLiteral("JobID"), QStringLiteral("State"), QStringLiteral("ExitCode"),
         QStringLiteral("Elapsed"), QStringLiteral("Start"), QStringLiteral("End"), QStringLiteral("AllocTRES"),
-        QStringLiteral("NodeList"), QStringLiteral("Reason") };
+        QStringLiteral("NodeList"), QStringLiteral("Reason"), QStringLiteral("Timelimit") };
     return columns;
 }
 

@@ -76,6 +76,13 @@ DmonReader::DmonReader() = default;
 
 void DmonReader::feed(QByteArrayView bytes)
 {
+    feedBytes(bytes);
+    if (m_sink)
+        m_sink->dmonFlush();
+}
+
+void DmonReader::feedBytes(QByteArrayView bytes)
+{
     if (m_lineEnds == LineEnds::Unknown && !bytes.isEmpty()) {
         // Decided at the first line end: '\n' (or "\r\n") as nvidia-smi writes, or a bare '\r'. Until then
         // nothing has been parsed: every byte so far sits in the carry, so it can still be translated.
@@ -182,6 +189,8 @@ void DmonReader::finish()
 {
     if (!m_carry.isEmpty())
         carriedLine();
+    if (m_sink)
+        m_sink->dmonFlush();
 }
 
 void DmonReader::line(const char* b, const char* e, qint64 lineNumber)

@@ -23,6 +23,8 @@ public:
     // timeMs: WallClock ms, or WallClock::Missing without -o T/D. sample counts dmon's sampling rounds (it
     // advances when the GPU index does not increase), for logs without timestamps.
     virtual void dmonRow(int gpu, qint64 timeMs, qint64 sample, const float* values, int count) = 0;
+    // The end of a feed() or finish(): rows a sink batched must be visible now.
+    virtual void dmonFlush() { }
 };
 
 // Incremental reader for `nvidia-smi dmon` output (FORMATS.md §1).
@@ -73,6 +75,7 @@ public:
 private:
     enum class LineEnds : quint8 { Unknown, Newline, CarriageReturnOnly };
     void feedNewlineEnded(QByteArrayView bytes);
+    void feedBytes(QByteArrayView bytes);
     void line(const char* b, const char* e, qint64 lineNumber);
     void header(const char* b, const char* e);
     bool dataRow(const char* b, const char* e);

@@ -122,35 +122,79 @@ qint64 MetricStore::appendTime(int axis, qint64 timeMs)
 
 void MetricStore::push(Series& s, float value)
 {
-    const qsizetype idx = s.values.size();
+    // The hot path of ingest: store the value; the pyramid is built once a group of 8 is complete. Views
+    // only ever read complete buckets (minMax reads the unaligned ends from the level below), so nothing
+    // is lost by not keeping a partial one.
     s.values.append(value);
-    if ((idx & FanOutMask) == 0) {
-        if (s.levels.empty())
-            s.levels.emplace_back();
-        s.levels[0].append({ Inf, -Inf });
+    if ((s.values.size() & FanOutMask) == 0)
+        foldGroups(s);
+}
+
+void MetricStore::foldGroups(Series& s)
+{
+    // A group of 8 never straddles a block (block sizes are multiples of 8), so each is 8 contiguous entries.
+    // std::min(m, NaN) is m: missing samples drop out by themselves.
+    const float* v = &s.values[s.values.size() - (FanOutMask + 1)];
+    Series::MinMax m { Inf, -Inf };
+    for (int i = 0; i <= FanOutMask; ++i) {
+        m.min = std::min(m.min, v[i]);
+        m.max = std::max(m.max, v[i]);
     }
-    if (value == value) { // NaN (missing) never enters min/max
-        const qsizetype b = idx >> FanOutBits;
-        Series::MinMax& m = s.levels[0][b];
-        m.min = std::min(m.min, value);
-        m.max = std::max(m.max, value);
-    }
-    // Fold each bucket into its parent once it is complete (once per 8 samples, once per 64, ...).
-    const qsizetype n = idx + 1;
-    for (size_t level = 1;; ++level) {
-        const int childBits = int(level) * FanOutBits;
-        if ((n & ((qsizetype(1) << childBits) - 1)) != 0)
-            break;
-        const qsizetype child = (n >> childBits) - 1;
+    if (s.levels.empty())
+        s.levels.emplace_back();
+    s.levels[0].append(m);
+    // Fold each level's newest 8 buckets into the level above once they are complete.
+    for (size_t level = 1; (s.levels[level - 1].size() & FanOutMask) == 0; ++level) {
+        const auto& below = s.levels[level - 1];
+        const Series::MinMax* c = &below[below.size() - (FanOutMask + 1)];
+        Series::MinMax up { Inf, -Inf };
+        for (int i = 0; i <= FanOutMask; ++i) {
+            up.min = std::min(up.min, c[i].min);
+            up.max = std::max(up.max, c[i].max);
+        }
         if (s.levels.size() <= level)
             s.levels.emplace_back();
-        auto& up = s.levels[level];
-        if ((child & FanOutMask) == 0)
-            up.append({ Inf, -Inf });
-        const qsizetype parent = child >> FanOutBits;
-        const Series::MinMax c = s.levels[level - 1][child];
-        up[parent].min = std::min(up[parent].min, c.min);
-        up[parent].max = std::max(up[parent].max, c.max);
+        s.levels[level].append(up);
+    }
+}
+
+void MetricStore::appendRow(int axis, qint64 timeMs, const int* series, const float* values, int count)
+{
+    const qsizetype index = appendTime(axis, timeMs);
+    for (int i = 0; i < count; ++i) {
+        Series& s = *m_series[size_t(series[i])];
+        if (s.values.size() == index && s.axis == axis)
+            push(s, values[i]);
+        else
+            append(series[i], values[i]); // a series that missed instants: padded with missing values
+    }
+}
+
+void MetricStore::appendRows(
+    int axis, const qint64* timesMs, qsizetype rows, const int* series, const float* values, int count)
+{
+    if (rows <= 0)
+        return;
+    Axis& a = *m_axes[size_t(axis)];
+    const qsizetype first = a.times.size();
+    for (qsizetype r = 0; r < rows; ++r)
+        appendTime(axis, timesMs[r]);
+    for (int i = 0; i < count; ++i) {
+        Series& s = *m_series[size_t(series[i])];
+        if (s.values.size() == first && s.axis == axis) {
+            for (qsizetype r = 0; r < rows; ++r)
+                push(s, values[r * count + i]);
+        } else {
+            // A series that missed instants: row by row through append(), which pads with missing values.
+            for (qsizetype r = 0; r < rows; ++r) {
+                const qsizetype target = first + r;
+                if (s.values.size() <= target && s.axis == axis) {
+                    while (s.values.size() < target)
+                        push(s, std::nanf(""));
+                    push(s, values[r * count + i]);
+                }
+            }
+        }
     }
 }
 
@@ -285,6 +329,36 @@ qsizetype MetricStore::boundary(const Axis& axis, qint64 rawTime, qsizetype gues
             hi = mid;
     }
     return lo;
+}
+
+QList<std::pair<qint64, float>> MetricStore::samples(int series, qint64 t0, qint64 t1) const
+{
+    const Series& s = *m_series[size_t(series)];
+    const Axis& a = *m_axes[size_t(s.axis)];
+    const qint64 offset = m_offsets.value(nodeName(a.run, a.node));
+    QList<std::pair<qint64, float>> out;
+    const qsizetype end = s.values.size();
+    for (qsizetype i = std::min(lowerBound(a, t0 - offset), end); i < end && a.times[i] + offset < t1; ++i)
+        out.append({ a.times[i] + offset, s.values[i] });
+    return out;
+}
+
+std::optional<std::pair<qint64, float>> MetricStore::sampleNear(int series, qint64 t, qint64 maxDistanceMs) const
+{
+    const Series& s = *m_series[size_t(series)];
+    const Axis& a = *m_axes[size_t(s.axis)];
+    const qint64 offset = m_offsets.value(nodeName(a.run, a.node));
+    const qsizetype end = s.values.size();
+    if (end == 0)
+        return std::nullopt;
+    const qsizetype i = std::min(lowerBound(a, t - offset), end - 1);
+    qsizetype best = i;
+    if (i > 0 && std::abs(a.times[i - 1] + offset - t) <= std::abs(a.times[i] + offset - t))
+        best = i - 1;
+    const qint64 at = a.times[best] + offset;
+    if (std::abs(at - t) > maxDistanceMs)
+        return std::nullopt;
+    return std::make_pair(at, s.values[best]);
 }
 
 QList<ViewColumn> MetricStore::view(int series, qint64 t0, qint64 t1, int pixelColumns) const

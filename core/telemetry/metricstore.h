@@ -67,6 +67,11 @@ public:
     // The value of `series` at its axis' latest instant; a series not given a value at some instant reads
     // NaN there (missing), and so does NaN itself ("-"/"N/A" in dmon).
     void append(int series, float value);
+    // One instant of an axis and the values of `count` of its series at once (a reader's row): the same as
+    // appendTime() and append() for each, with the checks done once per row.
+    void appendRow(int axis, qint64 timeMs, const int* series, const float* values, int count);
+    // `rows` such instants at once, values row-major (`count` per row), stored a series at a time.
+    void appendRows(int axis, const qint64* timesMs, qsizetype rows, const int* series, const float* values, int count);
 
     void setClockOffset(const QString& run, const QString& node, qint64 offsetMs);
 
@@ -87,6 +92,11 @@ public:
         float max = 0;
     };
     std::optional<Stats> stats(int series, qint64 t0, qint64 t1) const;
+    // Every raw sample of [t0, t1) in time order (offset applied), missing ones included as NaN: the
+    // full-resolution export of what a chart shows decimated.
+    QList<std::pair<qint64, float>> samples(int series, qint64 t0, qint64 t1) const;
+    // The sample nearest to t (offset applied) within maxDistanceMs, for a hover crosshair.
+    std::optional<std::pair<qint64, float>> sampleNear(int series, qint64 t, qint64 maxDistanceMs) const;
 
     qint64 storedValues() const; // over all series, missing ones included
     size_t memoryBytes() const; // everything this store allocated for samples, index included
@@ -99,6 +109,7 @@ private:
     qsizetype boundary(const Axis& axis, qint64 rawTime, qsizetype guess, qsizetype from, qsizetype to) const;
     QList<ViewColumn> decimate(int series, qint64 t0, qint64 t1, int pixelColumns, bool pyramid) const;
     static void push(Series& s, float value);
+    static void foldGroups(Series& s);
 
     std::vector<std::unique_ptr<Axis>> m_axes;
     std::vector<std::unique_ptr<Series>> m_series;

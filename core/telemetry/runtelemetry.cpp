@@ -48,6 +48,7 @@ RunTelemetry::Source& RunTelemetry::source(TelemetryFile file, const QString& no
         s->dmonWriter = std::make_unique<DmonStoreWriter>(m_store, run, node, m_dmonIntervalMs);
         s->dmon = std::make_unique<DmonReader>();
         s->dmon->setSink(s->dmonWriter.get());
+        s->dmon->setVectorKernel(m_vectorKernel);
         break;
     case TelemetryFile::Vmstat:
         s->vmstatWriter = std::make_unique<VmstatStoreWriter>(m_store, run, node, m_vmstatIntervalMs);

@@ -37,6 +37,10 @@ public:
     void restart(TelemetryFile file, const QString& node);
     int attempt(TelemetryFile file, const QString& node) const; // 1-based
 
+    // Off: dmon files are read by the portable paths only, as on a CPU without AVX-512 (benchmarks and
+    // tests compare the two). Applies to dmon files first fed after the call.
+    void setVectorKernel(bool enabled) { m_vectorKernel = enabled; }
+
     MetricStore& store() { return m_store; }
     const MetricStore& store() const { return m_store; }
     const TrainerLogReader* trainerLog() const;
@@ -53,6 +57,7 @@ private:
     QString m_runId;
     qint64 m_dmonIntervalMs;
     qint64 m_vmstatIntervalMs;
+    bool m_vectorKernel = true;
     MetricStore m_store;
     QHash<QString, std::shared_ptr<Source>> m_sources;
 };

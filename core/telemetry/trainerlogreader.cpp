@@ -228,6 +228,18 @@ void TrainerLogReader::line(QByteArrayView text, qint64 lineNumber)
     if (text.trimmed().isEmpty())
         return;
     scanTermination(text);
+    if (const qsizetype at = text.indexOf("Saving model checkpoint to"); at >= 0) {
+        const qsizetype c = text.indexOf("checkpoint-", at + 26);
+        if (c >= 0) {
+            qsizetype e = c + 11;
+            while (e < text.size() && text[e] >= '0' && text[e] <= '9' && e - c < 11 + 12)
+                ++e;
+            bool ok = false;
+            const qint64 step = text.sliced(c + 11, e - c - 11).toLongLong(&ok);
+            if (ok)
+                m_lastCheckpointStep = step;
+        }
+    }
     scanSetup(text);
     scanProgress(text);
     scanDicts(text, lineNumber);

@@ -68,6 +68,8 @@ public:
     const std::optional<MetricDict>& finalMetrics() const { return m_final; }
     std::optional<double> finalLoss() const;
     bool completed() const { return m_completed; }
+    // The step of the newest "Saving model checkpoint to .../checkpoint-N" line (HF Trainer, INFO level).
+    std::optional<qint64> lastCheckpointStep() const { return m_lastCheckpointStep; }
     Termination termination() const;
     // The line that decided termination(), for the UI ("slurmstepd: error: *** JOB 2 ON ... ***").
     QByteArray terminationLine() const;
@@ -96,6 +98,7 @@ private:
     int m_dictLines = 0;
     bool m_dictFromLogger = false;
     bool m_completed = false;
+    std::optional<qint64> m_lastCheckpointStep;
     struct Seen
     {
         Termination kind;

@@ -4,11 +4,13 @@
 //   tunedeck_bench parse-file FILE                read, parse, print the sum of the sm column (what mawk does)
 //   tunedeck_bench parse FILE                     read+parse from the file; then whole vs random chunks in memory
 //   tunedeck_bench view                           decimated view of a 3M-point series vs the raw samples
+//   tunedeck_bench ingest-file FILE [--portable]  the app's path into the store: sm sum, CPU s, MB/s, values
 //   tunedeck_bench memory FILE                    metric store size for the file vs raw float payload
 
 #include "core/telemetry/dmonreader.h"
 #include "core/telemetry/dmonstorewriter.h"
 #include "core/telemetry/metricstore.h"
+#include "core/telemetry/runtelemetry.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>
@@ -16,7 +18,9 @@
 #include <QRandomGenerator>
 
 #include <cstdio>
+#include <ctime>
 #include <fcntl.h>
+#include <limits>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -303,6 +307,42 @@ int memory(const char* path)
     return 0;
 }
 
+// What the app does with a dmon file: bytes in 128 KiB blocks (the follower's reads) -> RunTelemetry::feed ->
+// DmonReader -> DmonStoreWriter -> MetricStore, every column of every row stored with its pyramid. Prints
+// the CPU seconds of the ingest alone and, computed afterwards from the store, the sum of the sm column
+// (which must equal mawk's).
+int ingestFile(const char* path, bool portable)
+{
+    const int fd = ::open(path, O_RDONLY);
+    if (fd < 0)
+        return 2;
+    RunTelemetry telemetry(QStringLiteral("bench"));
+    telemetry.setVectorKernel(!portable);
+    const QString node = QStringLiteral("gpu-01");
+    std::vector<char> block(128 << 10);
+    timespec c0, c1;
+    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
+    qint64 total = 0;
+    for (ssize_t n; (n = ::read(fd, block.data(), block.size())) > 0; total += n)
+        telemetry.feed(TelemetryFile::Dmon, node, QByteArrayView(block.data(), n));
+    telemetry.finish(TelemetryFile::Dmon, node);
+    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+    ::close(fd);
+    const double seconds = double(c1.tv_sec - c0.tv_sec) + double(c1.tv_nsec - c0.tv_nsec) / 1e9;
+    double sum = 0;
+    const MetricStore& store = telemetry.store();
+    const QList<SeriesKey> keys = store.seriesKeys();
+    for (int id = 0; id < keys.size(); ++id)
+        if (keys[id].metric == u"sm")
+            for (const auto& [t, v] :
+                store.samples(id, std::numeric_limits<qint64>::min() / 2, std::numeric_limits<qint64>::max() / 2))
+                if (v == v)
+                    sum += v;
+    std::printf("%.0f %.4f %.1f %lld\n", sum, seconds, double(total) / 1e6 / seconds,
+        static_cast<long long>(store.storedValues()));
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -314,6 +354,8 @@ int main(int argc, char** argv)
         return parse(argv[2]);
     if (cmd == "parse-file" && argc >= 3)
         return parseFile(argv[2]);
+    if (cmd == "ingest-file" && argc >= 3)
+        return ingestFile(argv[2], argc > 3 && QByteArray(argv[3]) == "--portable");
     if (cmd == "view")
         return view();
     if (cmd == "memory" && argc >= 3)

@@ -49,9 +49,44 @@ void HeatmapWidget::setValues(const QList<Telemetry::MetricSummary>& values, con
         description.append(tr("%1 GPU %2: %3 %4").arg(v.node).arg(v.gpu).arg(v.stats.mean, 0, 'f', 0).arg(unit));
     }
     std::sort(m_gpus.begin(), m_gpus.end());
-    setAccessibleDescription(description.isEmpty() ? tr("No GPU data yet") : description.join(QStringLiteral("; ")));
+    m_description = description.isEmpty() ? tr("No GPU data yet") : description.join(QStringLiteral("; "));
+    describe();
     updateGeometry();
     update();
+}
+
+void HeatmapWidget::setFlags(const QList<Telemetry::Flag>& flags)
+{
+    m_flags.clear();
+    for (const Telemetry::Flag& flag : flags)
+        if (flag.kind != Telemetry::FlagKind::StalledLog)
+            m_flags.append(flag);
+    describe();
+    update();
+}
+
+QString HeatmapWidget::flagAt(const QString& node, int gpu) const
+{
+    for (const Telemetry::Flag& flag : m_flags) {
+        if (flag.node != node)
+            continue;
+        if (flag.kind == Telemetry::FlagKind::IdleGpu && flag.gpu == gpu)
+            return tr("idle");
+        if (flag.kind == Telemetry::FlagKind::StragglingNode)
+            return tr("slow node");
+    }
+    return {};
+}
+
+void HeatmapWidget::describe()
+{
+    QStringList flagged;
+    for (const Telemetry::Flag& flag : m_flags)
+        flagged.append(flag.kind == Telemetry::FlagKind::IdleGpu ? tr("%1 GPU %2 idle").arg(flag.node).arg(flag.gpu)
+                                                                 : tr("%1 slow").arg(flag.node));
+    setAccessibleDescription(flagged.isEmpty()
+            ? m_description
+            : m_description + tr("; flagged: %1").arg(flagged.join(QStringLiteral(", "))));
 }
 
 QSize HeatmapWidget::sizeHint() const
@@ -112,6 +147,12 @@ void HeatmapWidget::paintEvent(QPaintEvent*)
             painter.fillRect(cell, colour);
             painter.setPen(colour.lightnessF() > 0.55 ? Qt::black : Qt::white);
             painter.drawText(cell, Qt::AlignCenter, QString::number(*it, 'f', 0));
+            if (!flagAt(m_nodes[r], m_gpus[c]).isEmpty()) {
+                // Outlined in the palette's link colour and marked, so it reads without colour vision too.
+                painter.setPen(QPen(palette().color(QPalette::Highlight), 3));
+                painter.drawRect(cell.adjusted(1, 1, -2, -2));
+                painter.drawText(cell.adjusted(3, 1, -3, -1), Qt::AlignTop | Qt::AlignRight, QStringLiteral("⚠"));
+            }
         }
     }
 }
@@ -126,8 +167,13 @@ bool HeatmapWidget::event(QEvent* event)
         } else {
             const auto it = m_values.constFind(cellKey(node, gpu));
             QToolTip::showText(help->globalPos(),
-                it == m_values.cend() ? tr("%1 GPU %2: no data").arg(node).arg(gpu)
-                                      : tr("%1 GPU %2: %3 %4").arg(node).arg(gpu).arg(*it, 0, 'f', 1).arg(m_unit),
+                it == m_values.cend()
+                    ? tr("%1 GPU %2: no data").arg(node).arg(gpu)
+                    : tr("%1 GPU %2: %3 %4%5")
+                          .arg(node)
+                          .arg(gpu)
+                          .arg(*it, 0, 'f', 1)
+                          .arg(m_unit, flagAt(node, gpu).isEmpty() ? QString() : u" — " + flagAt(node, gpu)),
                 this);
         }
         return true;

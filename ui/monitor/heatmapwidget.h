@@ -16,6 +16,10 @@ public:
     explicit HeatmapWidget(QWidget* parent = nullptr);
 
     void setValues(const QList<Telemetry::MetricSummary>& values, const QString& unit, double maximum);
+    // Cells outlined and named as flagged (idle GPUs; every GPU of a slow node): "node\ngpu" -> why.
+    void setFlags(const QList<Telemetry::Flag>& flags);
+    // Why a cell is flagged ("idle", "slow node"), empty if it is not.
+    QString flagAt(const QString& node, int gpu) const;
     // The cell under a point: node and GPU, or an empty node.
     std::pair<QString, int> cellAt(const QPoint& point) const;
     QSize sizeHint() const override;
@@ -32,6 +36,9 @@ private:
     QList<int> m_gpus;
     QHash<QString, double> m_values; // "node\ngpu" -> value
     QString m_unit;
+    QList<Telemetry::Flag> m_flags;
+    QString m_description;
+    void describe();
     double m_maximum = 100;
 };
 

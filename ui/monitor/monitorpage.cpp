@@ -3,8 +3,12 @@
 #include "core/remote/jobmonitor.h"
 #include "core/remote/jobstatus.h"
 #include "core/telemetry/runtelemetry.h"
+#include "core/telemetry/samplescsv.h"
+#include "core/util/atomicfiles.h"
+#include "ui/monitor/chartexport.h"
 #include "ui/monitor/chartfeed.h"
 #include "ui/monitor/heatmapwidget.h"
+#include "ui/monitor/monitorchartview.h"
 #include "ui/widgets/namedcombobox.h"
 
 #include <QChart>
@@ -12,6 +16,8 @@
 #include <QCheckBox>
 #include <QCoreApplication>
 #include <QCursor>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFontDatabase>
 #include <QFormLayout>
 #include <QGuiApplication>
@@ -20,11 +26,14 @@
 #include <QLegendMarker>
 #include <QLineEdit>
 #include <QLineSeries>
+#include <QMenu>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QScrollBar>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTextCursor>
+#include <QToolButton>
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <QValueAxis>
@@ -90,14 +99,19 @@ QChart* themedChart(const QPalette& palette, QValueAxis* x, QValueAxis* y)
     return chart;
 }
 
-QChartView* chartView(QChart* chart, const QString& name, const QString& objectName)
+template<class View = QChartView> View* makeChartView(QChart* chart, const QString& name, const QString& objectName)
 {
-    auto* view = new QChartView(chart);
+    auto* view = new View(chart);
     view->setRenderHint(QPainter::Antialiasing, false);
     view->setObjectName(objectName);
     view->setAccessibleName(name);
-    view->setRubberBand(QChartView::HorizontalRubberBand);
     return view;
+}
+
+QString secondsText(double seconds)
+{
+    return seconds < 600 ? QStringLiteral("%1 s").arg(seconds, 0, 'f', 1)
+                         : QStringLiteral("%1 s").arg(seconds, 0, 'f', 0);
 }
 
 } // namespace
@@ -127,9 +141,30 @@ MonitorPage::MonitorPage(JobMonitor* monitor, QWidget* parent)
     , m_follow(new QCheckBox(tr("F&ollow")))
 {
     m_chart = themedChart(palette(), m_x, m_y);
-    m_view = chartView(m_chart, tr("Per-GPU chart"), QStringLiteral("monitorChart"));
+    m_view = makeChartView<MonitorChartView>(m_chart, tr("Per-GPU chart"), QStringLiteral("monitorChart"));
     m_lossChart = themedChart(palette(), m_lossX, m_lossY);
     m_hostChart = themedChart(palette(), m_hostX, m_hostY);
+    m_lossView = makeChartView(m_lossChart, tr("Training loss chart"), QStringLiteral("lossChart"));
+    m_lossView->setRubberBand(QChartView::RectangleRubberBand); // by step: Qt's own zoom is enough here
+    auto* hostView = makeChartView<MonitorChartView>(m_hostChart, tr("Host chart"), QStringLiteral("hostChart"));
+    m_hostView = hostView;
+    m_resetZoom = new QToolButton;
+    m_resetZoom->setText(tr("Show &all"));
+    m_resetZoom->setAccessibleName(tr("Show all"));
+    m_resetZoom->setObjectName(QStringLiteral("resetZoom"));
+    m_resetZoom->setToolTip(tr("Back to the whole run, following new samples (0 or double click on the chart)"));
+    m_zoomState = new QLabel;
+    m_zoomState->setObjectName(QStringLiteral("zoomState"));
+    m_export = new QToolButton;
+    m_export->setText(tr("E&xport"));
+    m_export->setAccessibleName(tr("Export"));
+    m_export->setObjectName(QStringLiteral("exportChart"));
+    m_export->setPopupMode(QToolButton::InstantPopup);
+    auto* exportMenu = new QMenu(m_export);
+    exportMenu->addAction(tr("Chart as &PNG image…"), this, [this]() { chooseExport(QStringLiteral("png")); });
+    exportMenu->addAction(tr("Chart as &SVG image…"), this, [this]() { chooseExport(QStringLiteral("svg")); });
+    exportMenu->addAction(tr("Visible &data as CSV…"), this, [this]() { chooseExport(QStringLiteral("csv")); });
+    m_export->setMenu(exportMenu);
     m_header->setObjectName(QStringLiteral("monitorHeader"));
     m_progress->setObjectName(QStringLiteral("monitorProgress"));
     m_flags->setObjectName(QStringLiteral("monitorFlags"));
@@ -158,7 +193,10 @@ MonitorPage::MonitorPage(JobMonitor* monitor, QWidget* parent)
     controls->addSpacing(12);
     controls->addWidget(rangeLabel);
     controls->addWidget(m_range);
+    controls->addWidget(m_resetZoom);
+    controls->addWidget(m_zoomState);
     controls->addStretch();
+    controls->addWidget(m_export);
 
     m_x->setTitleText(tr("seconds since the first sample"));
     m_x->setLabelFormat(QStringLiteral("%.0f"));
@@ -200,7 +238,7 @@ MonitorPage::MonitorPage(JobMonitor* monitor, QWidget* parent)
     m_lossX->setTitleText(tr("optimizer step"));
     m_lossX->setLabelFormat(QStringLiteral("%.0f"));
     m_lossChart->legend()->setAlignment(Qt::AlignBottom);
-    m_views->addTab(chartView(m_lossChart, tr("Training loss chart"), QStringLiteral("lossChart")), tr("&Training"));
+    m_views->addTab(m_lossView, tr("&Training"));
 
     // Hosts: one vmstat column, a line per node.
     auto* hostTab = new QWidget;
@@ -219,7 +257,7 @@ MonitorPage::MonitorPage(JobMonitor* monitor, QWidget* parent)
     m_hostX->setTitleText(tr("seconds since the first sample"));
     m_hostX->setLabelFormat(QStringLiteral("%.0f"));
     m_hostChart->legend()->setAlignment(Qt::AlignBottom);
-    hostLayout->addWidget(chartView(m_hostChart, tr("Host chart"), QStringLiteral("hostChart")), 1);
+    hostLayout->addWidget(m_hostView, 1);
     m_views->addTab(hostTab, tr("&Hosts"));
 
     // The Slurm output as it grows: searchable, following by default.
@@ -267,7 +305,20 @@ MonitorPage::MonitorPage(JobMonitor* monitor, QWidget* parent)
 
     connect(monitor, &JobMonitor::updated, this, &MonitorPage::refresh);
     connect(m_metric, &QComboBox::currentIndexChanged, this, &MonitorPage::refresh);
-    connect(m_range, &QComboBox::currentIndexChanged, this, &MonitorPage::refresh);
+    connect(m_range, &QComboBox::currentIndexChanged, this, [this]() {
+        m_window.follow(m_range->currentData().toLongLong());
+        refresh();
+    });
+    connect(m_resetZoom, &QToolButton::clicked, this, &MonitorPage::resetZoom);
+    for (MonitorChartView* view : { m_view, hostView }) {
+        connect(view, &MonitorChartView::zoomRequested, this, &MonitorPage::zoom);
+        connect(view, &MonitorChartView::panRequested, this, &MonitorPage::pan);
+        connect(view, &MonitorChartView::rangeSelected, this, &MonitorPage::selectRange);
+        connect(view, &MonitorChartView::resetRequested, this, &MonitorPage::resetZoom);
+        connect(view, &MonitorChartView::hovered, this,
+            [this, view](double fraction) { view->setCrosshairText(crosshairText(fraction)); });
+    }
+    m_window.follow(m_range->currentData().toLongLong());
     connect(m_hostMetric, &QComboBox::currentIndexChanged, this, &MonitorPage::refresh);
     refresh();
 }
@@ -370,7 +421,9 @@ void MonitorPage::refresh()
         m_flags->clear();
         return;
     }
-    m_progress->setText(tr("Nodes: %1").arg(nodes.join(QStringLiteral(", "))) + u" · " + m_monitor->progressText());
+    const QString limit = m_monitor->timeLimitText();
+    m_progress->setText(tr("Nodes: %1").arg(nodes.join(QStringLiteral(", "))) + u" · " + m_monitor->progressText()
+        + (limit.isEmpty() ? QString() : u"\n" + limit));
 
     // Metric choices: what the dmon files hold.
     const QStringList metrics = m_monitor->gpuMetrics();
@@ -393,9 +446,16 @@ void MonitorPage::refresh()
         refreshLog();
         return;
     }
-    const qint64 window = m_range->currentData().toLongLong();
-    const qint64 t1 = range->second + 1;
-    const qint64 t0 = window > 0 ? std::max(range->first, t1 - window) : range->first;
+    m_dataRange = range;
+    const auto [t0, t1] = m_window.resolve(range->first, range->second);
+    m_shownT0 = t0;
+    m_shownT1 = t1;
+    m_origin = range->first;
+    m_resetZoom->setEnabled(!m_window.isFollowing());
+    m_zoomState->setText(m_window.isFollowing() ? QString()
+                                                : tr("zoomed to %1 – %2")
+                                                      .arg(secondsText(double(t0 - range->first) / 1000.0),
+                                                          secondsText(double(t1 - range->first) / 1000.0)));
     // One point per pixel column of the plot area: the view never holds more points than it can show.
     const int columns = std::max(50, int(m_chart->plotArea().width()));
     QList<std::pair<int, QLineSeries*>> feed;
@@ -409,7 +469,10 @@ void MonitorPage::refresh()
 
     m_heatmap->setValues(m_monitor->recentSummary(QStringLiteral("sm"), 60000), QStringLiteral("%"), 100);
     QStringList flagText;
-    for (const Telemetry::Flag& flag : m_monitor->flags()) {
+    const QList<Telemetry::Flag> flags = m_monitor->flags();
+    markFlaggedSeries(flags);
+    m_heatmap->setFlags(flags);
+    for (const Telemetry::Flag& flag : flags) {
         switch (flag.kind) {
         case Telemetry::FlagKind::IdleGpu:
             flagText.append(tr("⚠ idle GPU: %1 GPU %2 (%3)").arg(flag.node).arg(flag.gpu).arg(flag.detail));
@@ -524,6 +587,148 @@ void MonitorPage::findInLog(bool backwards)
         cursor.movePosition(backwards ? QTextCursor::End : QTextCursor::Start);
         m_log->setTextCursor(cursor);
         m_log->find(text, flags);
+    }
+}
+
+void MonitorPage::zoom(double factor, double anchor)
+{
+    if (!m_dataRange)
+        return;
+    m_window.zoom(factor, anchor, m_dataRange->first, m_dataRange->second);
+    refresh();
+}
+
+void MonitorPage::pan(double fraction)
+{
+    if (!m_dataRange)
+        return;
+    m_window.pan(fraction, m_dataRange->first, m_dataRange->second);
+    refresh();
+}
+
+void MonitorPage::selectRange(double from, double to)
+{
+    if (!m_dataRange)
+        return;
+    const double span = double(m_shownT1 - m_shownT0);
+    m_window.show(
+        m_shownT0 + qint64(from * span), m_shownT0 + qint64(to * span), m_dataRange->first, m_dataRange->second);
+    refresh();
+}
+
+void MonitorPage::resetZoom()
+{
+    m_window.follow(m_range->currentData().toLongLong());
+    refresh();
+}
+
+QString MonitorPage::crosshairText(double fraction) const
+{
+    const Telemetry::RunTelemetry* telemetry = m_monitor->telemetry();
+    if (fraction < 0 || fraction > 1 || !telemetry || m_shownT1 <= m_shownT0)
+        return {};
+    const bool hosts = m_views->currentIndex() == m_views->indexOf(m_hostView->parentWidget());
+    const QHash<int, QLineSeries*>& shown = hosts ? m_hostSeries : m_series;
+    const QChart* chart = hosts ? m_hostChart : m_chart;
+    const qint64 t = m_shownT0 + qint64(fraction * double(m_shownT1 - m_shownT0));
+    // Within two pixel columns of the pointer, or two seconds when zoomed in closer than that.
+    const qint64 reach
+        = std::max<qint64>(2000, 2 * (m_shownT1 - m_shownT0) / std::max(50, int(chart->plotArea().width())));
+    QStringList lines { tr("at %1").arg(secondsText(double(t - m_origin) / 1000.0)) };
+    QList<int> ids = shown.keys();
+    std::sort(ids.begin(), ids.end(), [&telemetry](int a, int b) {
+        const Telemetry::SeriesKey& ka = telemetry->store().key(a);
+        const Telemetry::SeriesKey& kb = telemetry->store().key(b);
+        return std::tie(ka.node, ka.gpu) < std::tie(kb.node, kb.gpu);
+    });
+    for (int id : ids) {
+        const QLineSeries* series = shown.value(id);
+        if (!series->isVisible())
+            continue;
+        const auto sample = telemetry->store().sampleNear(id, t, reach);
+        lines.append(QStringLiteral("%1  %2").arg(series->name(),
+            sample && std::isfinite(sample->second) ? QString::number(double(sample->second), 'f', 1)
+                                                    : QStringLiteral("–")));
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+QWidget* MonitorPage::currentChartView() const
+{
+    QWidget* tab = m_views->currentWidget();
+    if (tab == m_lossView)
+        return m_lossView;
+    if (tab == m_hostView->parentWidget())
+        return m_hostView;
+    if (tab == m_view->parentWidget())
+        return m_view;
+    return nullptr;
+}
+
+QString MonitorPage::exportImage(const QString& path) const
+{
+    QWidget* view = currentChartView();
+    if (!view)
+        return tr("The current tab has no chart: choose GPUs, Training or Hosts.");
+    return exportChartImage(view, path);
+}
+
+QString MonitorPage::exportCsv(const QString& path) const
+{
+    const Telemetry::RunTelemetry* telemetry = m_monitor->telemetry();
+    QWidget* view = currentChartView();
+    if (!view || !telemetry)
+        return tr("There is no chart data to export yet.");
+    QByteArray csv;
+    if (view == m_lossView) {
+        csv = Telemetry::stepValuesCsv({ { QStringLiteral("loss"), m_monitor->lossByStep(false) },
+            { QStringLiteral("eval_loss"), m_monitor->lossByStep(true) } });
+    } else {
+        const QHash<int, QLineSeries*>& shown = view == m_hostView ? m_hostSeries : m_series;
+        QList<int> ids;
+        for (auto it = shown.cbegin(); it != shown.cend(); ++it)
+            if (it.value()->isVisible())
+                ids.append(it.key());
+        std::sort(ids.begin(), ids.end());
+        csv = Telemetry::samplesCsv(telemetry->store(), ids, m_shownT0, m_shownT1, m_origin);
+    }
+    return writeFilesAtomically({ { path, csv } });
+}
+
+void MonitorPage::chooseExport(const QString& kind)
+{
+    const QString filter = kind == u"png" ? tr("PNG image (*.png)")
+        : kind == u"svg"                  ? tr("SVG image (*.svg)")
+                                          : tr("CSV data (*.csv)");
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Export"), QStringLiteral("job-%1.%2").arg(m_monitor->record().status.jobId, kind), filter);
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += u'.' + kind;
+    const QString error = kind == u"csv" ? exportCsv(path) : exportImage(path);
+    if (!error.isEmpty())
+        QMessageBox::warning(this, tr("Export failed"), error);
+}
+
+void MonitorPage::markFlaggedSeries(const QList<Telemetry::Flag>& flags)
+{
+    // A flagged GPU (idle) or node (straggling) is drawn thick and dashed, so the chart shows what the
+    // header says.
+    const Telemetry::RunTelemetry* telemetry = m_monitor->telemetry();
+    for (auto it = m_series.cbegin(); it != m_series.cend(); ++it) {
+        const Telemetry::SeriesKey& key = telemetry->store().key(it.key());
+        bool flagged = false;
+        for (const Telemetry::Flag& flag : flags)
+            flagged |= flag.node == key.node && (flag.gpu < 0 || flag.gpu == key.gpu)
+                && flag.kind != Telemetry::FlagKind::StalledLog;
+        QPen pen = it.value()->pen();
+        const Qt::PenStyle style = flagged ? Qt::DashLine : Qt::SolidLine;
+        if (pen.style() != style) {
+            pen.setStyle(style);
+            pen.setWidthF(flagged ? 3.0 : 2.0);
+            it.value()->setPen(pen);
+        }
     }
 }
 

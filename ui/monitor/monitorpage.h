@@ -1,5 +1,8 @@
 #pragma once
 
+#include "core/telemetry/derivedfigures.h"
+#include "core/telemetry/timewindow.h"
+
 #include <QHash>
 #include <QTimer>
 #include <QWidget>
@@ -13,6 +16,7 @@ class QLineEdit;
 class QLineSeries;
 class QPlainTextEdit;
 class QTabWidget;
+class QToolButton;
 class QValueAxis;
 
 namespace TuneDeck {
@@ -22,6 +26,7 @@ class JobMonitor;
 namespace TuneDeck::Ui {
 
 class HeatmapWidget;
+class MonitorChartView;
 
 // The live view of one job: a header (state, nodes, progress, seconds per step, ETA, flags), a chart of
 // one per-GPU metric with a series per node:GPU on a shared time axis (seconds since the first sample),
@@ -40,6 +45,21 @@ public:
     // Points now drawn by the series of node:GPU (tests: bounded by the chart's width).
     qsizetype pointCount(const QString& name) const;
     QStringList seriesNames() const;
+    // The time window of the GPU and host charts: [t0, t1) in store ms, and its zoom/pan state.
+    std::pair<qint64, qint64> shownWindow() const { return { m_shownT0, m_shownT1 }; }
+    const Telemetry::TimeWindow& timeWindow() const { return m_window; }
+    MonitorChartView* chartView() const { return m_view; }
+    // The text beside the hover crosshair at `fraction` of the plot's width: the time and the value of
+    // every visible series there.
+    QString crosshairText(double fraction) const;
+    // Export of the current tab's chart: PNG or SVG by suffix, or its data (visible range, full
+    // resolution) as CSV. Empty string on success, else the message shown.
+    QString exportImage(const QString& path) const;
+    QString exportCsv(const QString& path) const;
+    void zoom(double factor, double anchor);
+    void pan(double fraction);
+    void selectRange(double from, double to);
+    void resetZoom();
 
 public Q_SLOTS:
     void refresh();
@@ -55,6 +75,9 @@ private:
     void refreshHosts(qint64 t0, qint64 t1, qint64 origin, int columns);
     void refreshLog();
     void findInLog(bool backwards);
+    void chooseExport(const QString& kind);
+    QWidget* currentChartView() const;
+    void markFlaggedSeries(const QList<Telemetry::Flag>& flags);
 
     JobMonitor* m_monitor;
     QLabel* m_header;
@@ -63,7 +86,17 @@ private:
     QComboBox* m_metric;
     QComboBox* m_range;
     QChart* m_chart;
-    QChartView* m_view;
+    MonitorChartView* m_view;
+    QChartView* m_lossView;
+    QChartView* m_hostView;
+    QToolButton* m_resetZoom;
+    QToolButton* m_export;
+    QLabel* m_zoomState;
+    Telemetry::TimeWindow m_window;
+    qint64 m_shownT0 = 0;
+    qint64 m_shownT1 = 0;
+    qint64 m_origin = 0;
+    std::optional<std::pair<qint64, qint64>> m_dataRange;
     QValueAxis* m_x;
     QValueAxis* m_y;
     HeatmapWidget* m_heatmap;
