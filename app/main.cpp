@@ -10,12 +10,41 @@
 #include <QCoreApplication>
 #include <QIcon>
 
+#include <cstdio>
+
+namespace {
+
+// An argument QString cannot hold byte for byte (a file name in Latin-1 on a UTF-8 system) would name a
+// different file once decoded: it is refused, shown with its odd bytes escaped, before anything is read.
+bool argumentsRoundTrip(int argc, char** argv, QStringList* arguments)
+{
+    for (int i = 0; i < argc; ++i) {
+        const QByteArray raw(argv[i]);
+        const QString decoded = QString::fromLocal8Bit(raw);
+        if (i > 0 && decoded.toLocal8Bit() != raw) {
+            QByteArray shown;
+            for (const char c : raw)
+                shown += (uchar(c) < 0x20 || uchar(c) >= 0x7f) ? "\\x" + QByteArray::number(uchar(c), 16).rightJustified(2, '0')
+                                                                : QByteArray(1, c);
+            std::fprintf(stderr,
+                "tunedeck: argument %d ('%s') is not valid in this system's encoding (UTF-8): TuneDeck cannot "
+                "name that file exactly; rename it\n",
+                i, shown.constData());
+            return false;
+        }
+        arguments->append(decoded);
+    }
+    return true;
+}
+
+} // namespace
+
 int main(int argc, char** argv)
 {
     QStringList arguments;
     arguments.reserve(argc);
-    for (int i = 0; i < argc; ++i)
-        arguments.append(QString::fromLocal8Bit(argv[i]));
+    if (!argumentsRoundTrip(argc, argv, &arguments))
+        return 2;
 
     QCoreApplication::setApplicationName(QStringLiteral("tunedeck"));
     QCoreApplication::setOrganizationName(QStringLiteral("TuneDeck"));

@@ -118,7 +118,8 @@ MainWindow::MainWindow(ClusterSessions* sessions, JobList* jobs, QWidget* parent
         showPage(NewJobPageIndex);
     });
     connect(m_designPage, &JobDesignPage::submitRequested, this, &MainWindow::submit);
-    connect(m_jobsPage, &JobsPage::monitorRequested, this, &MainWindow::openMonitor);
+    connect(m_jobsPage, &JobsPage::monitorRequested, this,
+        [this](const QString& cluster, const QString& jobId) { openMonitor(cluster, jobId); });
     connect(jobs, &JobList::phaseChanged, this, [this](int row, JobPhase before) { notify(row, int(before)); });
     connect(jobs, &JobList::recordChanged, this, [this](int row) {
         const JobRecord& record = m_jobs->records().at(row);
@@ -262,11 +263,12 @@ void MainWindow::showNotification(const JobNotification& notification)
     }
 }
 
-MonitorPage* MainWindow::openMonitor(const QString& cluster, const QString& jobId)
+MonitorPage* MainWindow::openMonitor(const QString& cluster, const QString& jobId, bool inBackground)
 {
     const QString key = cluster + u'\n' + jobId;
     if (MonitorPage* existing = m_monitors.value(key)) {
-        m_pages->setCurrentWidget(existing);
+        if (!inBackground)
+            m_pages->setCurrentWidget(existing);
         return existing;
     }
     const JobRecord* record = nullptr;
@@ -278,17 +280,39 @@ MonitorPage* MainWindow::openMonitor(const QString& cluster, const QString& jobI
     ClusterSession* session = m_sessions->session(cluster);
     auto* monitor = new JobMonitor(session, *record, this);
     connect(monitor, &JobMonitor::alert, this, &MainWindow::showNotification);
+    connect(monitor, &JobMonitor::updated, this, [this, monitor, cluster, jobId]() {
+        if (monitor->isFollowing())
+            m_jobsPage->setProgress(cluster, jobId, monitor->progressText());
+    });
     auto* page = new MonitorPage(monitor);
     m_monitors.insert(key, page);
-    m_pages->setCurrentIndex(m_pages->addTab(page, tr("Job %1").arg(jobId)));
+    const int tab = m_pages->addTab(page, tr("Job %1").arg(jobId));
+    if (!inBackground)
+        m_pages->setCurrentIndex(tab);
     // Following needs the cluster: log in (a code is asked only if the session needs one).
     session->connectToCluster();
     return page;
 }
 
+void MainWindow::reattach(ClusterSession* session)
+{
+    // The jobs still running on a cluster get their monitors back when TuneDeck connects to it again (at
+    // start, or after a restart), in tabs behind the current one, so their alerts are told too.
+    QList<std::pair<QString, QString>> running;
+    for (const JobRecord& r : m_jobs->records())
+        if (r.cluster == session->name() && r.status.phase == JobPhase::Running)
+            running.append({ r.cluster, r.status.jobId });
+    for (const auto& [cluster, jobId] : running)
+        openMonitor(cluster, jobId, true);
+}
+
 void MainWindow::watchSession(ClusterSession* session)
 {
     connect(session, &ClusterSession::stateChanged, this, &MainWindow::updateStatus);
+    connect(session, &ClusterSession::stateChanged, this, [this, session](ClusterSession::State state) {
+        if (state == ClusterSession::State::Connected)
+            reattach(session);
+    });
     connect(session, &ClusterSession::warningIssued, this,
         [this](const QString& warning) { statusBar()->showMessage(warning, 10000); });
     connect(session, &ClusterSession::probeFinished, this, [this, session](const SlurmProbe& probe) {

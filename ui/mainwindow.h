@@ -52,7 +52,8 @@ public:
     bool importFiles(const QStringList& paths);
     void showPage(Page page);
     // Opens (or shows) the live monitor tab of a job, logging in to its cluster if needed.
-    MonitorPage* openMonitor(const QString& cluster, const QString& jobId);
+    // inBackground: the tab is added behind the current one (re-attaching at start).
+    MonitorPage* openMonitor(const QString& cluster, const QString& jobId, bool inBackground = false);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -73,6 +74,7 @@ private:
     void setSpecPath(const QString& path);
     void notify(int row, int before);
     void showNotification(const TuneDeck::JobNotification& notification);
+    void reattach(TuneDeck::ClusterSession* session);
 
     ClusterSessions* m_sessions;
     JobList* m_jobs;

@@ -297,6 +297,8 @@ int runSubmit(const QStringList& arguments)
     record.submittedUtc = QDateTime::currentDateTimeUtc();
     record.status.jobId = result->jobId;
     record.status.name = spec.slurm.jobName;
+    record.nodes = spec.slurm.nodes;
+    record.gpusPerNode = spec.slurm.gpusPerNode;
     state.upsert(record);
     if (const QString error = state.save(); !error.isEmpty())
         err << "warning: cannot save the job list: " << error << '\n';

@@ -122,6 +122,8 @@ void JobList::startSubmit(ClusterSession* session, const PendingSubmit& pending)
                 record.submittedUtc = QDateTime::currentDateTimeUtc();
                 record.status.jobId = result.jobId;
                 record.status.name = spec.slurm.jobName;
+                record.nodes = spec.slurm.nodes;
+                record.gpusPerNode = spec.slurm.gpusPerNode;
                 m_file.upsert(record);
                 save();
                 Q_EMIT recordAdded(int(m_file.records().size()) - 1);

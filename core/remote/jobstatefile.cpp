@@ -45,6 +45,10 @@ QJsonObject toJson(const JobRecord& record)
     };
     if (record.ownerUid)
         object.insert(QStringLiteral("owner_uid"), double(*record.ownerUid));
+    if (record.nodes > 0)
+        object.insert(QStringLiteral("nodes"), record.nodes);
+    if (record.gpusPerNode > 0)
+        object.insert(QStringLiteral("gpus_per_node"), record.gpusPerNode);
     return object;
 }
 
@@ -57,6 +61,8 @@ JobRecord fromJson(const QJsonObject& object)
     record.submittedUtc = QDateTime::fromString(object.value(QStringLiteral("submitted_utc")).toString(), Qt::ISODate);
     if (object.contains(QStringLiteral("owner_uid")))
         record.ownerUid = qint64(object.value(QStringLiteral("owner_uid")).toDouble());
+    record.nodes = std::max(0, object.value(QStringLiteral("nodes")).toInt());
+    record.gpusPerNode = std::max(0, object.value(QStringLiteral("gpus_per_node")).toInt());
     const QJsonObject status = object.value(QStringLiteral("status")).toObject();
     JobStatus& s = record.status;
     s.jobId = object.value(QStringLiteral("job_id")).toString();

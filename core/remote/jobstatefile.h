@@ -17,6 +17,8 @@ struct JobRecord
     QString outputFile;
     QDateTime submittedUtc;
     std::optional<qint64> ownerUid; // the login user's uid on the cluster, to say "cancelled by you"
+    int nodes = 0; // as designed (0: not known, e.g. a job tracked by id only)
+    int gpusPerNode = 0;
     JobStatus status;
 };
 

@@ -4,6 +4,7 @@
 
 #include <QtGlobal>
 
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <type_traits>
@@ -45,6 +46,21 @@ public:
             m_blocks.push_back(static_cast<T*>(allocateStoreBlock(BlockBytes)));
         m_blocks.back()[size_t(m_size & (BlockSize - 1))] = value;
         ++m_size;
+    }
+    // n values read `stride` apart from src (a column of row-major rows), filled a block at a time.
+    void appendStrided(const T* src, qsizetype stride, qsizetype n)
+    {
+        while (n > 0) {
+            if ((m_size & (BlockSize - 1)) == 0)
+                m_blocks.push_back(static_cast<T*>(allocateStoreBlock(BlockBytes)));
+            T* out = m_blocks.back() + (m_size & (BlockSize - 1));
+            const qsizetype chunk = std::min(n, BlockSize - (m_size & (BlockSize - 1)));
+            for (qsizetype k = 0; k < chunk; ++k)
+                out[k] = src[k * stride];
+            src += chunk * stride;
+            m_size += chunk;
+            n -= chunk;
+        }
     }
     const T& operator[](qsizetype i) const { return m_blocks[size_t(i >> BlockBits)][size_t(i & (BlockSize - 1))]; }
     T& operator[](qsizetype i) { return m_blocks[size_t(i >> BlockBits)][size_t(i & (BlockSize - 1))]; }

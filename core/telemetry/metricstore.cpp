@@ -127,14 +127,14 @@ void MetricStore::push(Series& s, float value)
     // is lost by not keeping a partial one.
     s.values.append(value);
     if ((s.values.size() & FanOutMask) == 0)
-        foldGroups(s);
+        foldGroups(s, s.values.size());
 }
 
-void MetricStore::foldGroups(Series& s)
+void MetricStore::foldGroups(Series& s, qsizetype end)
 {
     // A group of 8 never straddles a block (block sizes are multiples of 8), so each is 8 contiguous entries.
     // std::min(m, NaN) is m: missing samples drop out by themselves.
-    const float* v = &s.values[s.values.size() - (FanOutMask + 1)];
+    const float* v = &s.values[end - (FanOutMask + 1)];
     Series::MinMax m { Inf, -Inf };
     for (int i = 0; i <= FanOutMask; ++i) {
         m.min = std::min(m.min, v[i]);
@@ -182,8 +182,10 @@ void MetricStore::appendRows(
     for (int i = 0; i < count; ++i) {
         Series& s = *m_series[size_t(series[i])];
         if (s.values.size() == first && s.axis == axis) {
-            for (qsizetype r = 0; r < rows; ++r)
-                push(s, values[r * count + i]);
+            // The column in one go, then every group of 8 it completed folded into the pyramid, in order.
+            s.values.appendStrided(values + i, count, rows);
+            for (qsizetype end = (first | FanOutMask) + 1; end <= first + rows; end += FanOutMask + 1)
+                foldGroups(s, end);
         } else {
             // A series that missed instants: row by row through append(), which pads with missing values.
             for (qsizetype r = 0; r < rows; ++r) {

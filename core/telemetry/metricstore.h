@@ -109,7 +109,7 @@ private:
     qsizetype boundary(const Axis& axis, qint64 rawTime, qsizetype guess, qsizetype from, qsizetype to) const;
     QList<ViewColumn> decimate(int series, qint64 t0, qint64 t1, int pixelColumns, bool pyramid) const;
     static void push(Series& s, float value);
-    static void foldGroups(Series& s);
+    static void foldGroups(Series& s, qsizetype end); // the group of 8 ending at `end`
 
     std::vector<std::unique_ptr<Axis>> m_axes;
     std::vector<std::unique_ptr<Series>> m_series;

@@ -144,4 +144,4 @@ if [ "$MISSED" -gt 0 ]; then
     echo "$MISSED target(s) MISSED"
     exit 1
 fi
-echo "every target met"
+[ "$SHORT" = 1 ] && echo "identical-results checks passed (speed targets are judged only in the full run)" || echo "every target met"

@@ -10,7 +10,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace TuneDeck;
 
@@ -63,6 +65,8 @@ private Q_SLOTS:
     void terminalSafety();
     void misspeltCommandWithoutDisplay_data();
     void misspeltCommandWithoutDisplay();
+    void nonUtf8FileNames_data();
+    void nonUtf8FileNames();
 
 private:
     void addFixtures();
@@ -298,6 +302,44 @@ void TestHostileCli::misspeltCommandWithoutDisplay()
     const QString err = QString::fromUtf8(process.readAllStandardError());
     QVERIFY2(err.contains(named), qPrintable(err));
     QVERIFY2(err.startsWith(u"tunedeck"), qPrintable(err));
+    QVERIFY(process.readAllStandardOutput().isEmpty());
+    QCOMPARE(QDir(m_dir->path()).entryList(QDir::NoDotAndDotDot | QDir::AllEntries | QDir::System), before);
+}
+
+void TestHostileCli::nonUtf8FileNames_data()
+{
+    // Arguments as a shell passes them; \\377 is a Latin-1 'ÿ', not UTF-8. QProcess cannot pass such bytes,
+    // so /bin/sh builds them with printf.
+    QTest::addColumn<QString>("script");
+    QTest::newRow("import an existing file with such a name") << QStringLiteral("import \"$(printf 'job\\377.sh')\"");
+    QTest::newRow("save-spec to such a name")
+        << QStringLiteral("import script.sh --save-spec \"$(printf 'spec\\377.yaml')\"");
+    QTest::newRow("render into such a folder")
+        << QStringLiteral("render --spec spec.yaml --out \"$(printf 'out\\351')\"");
+}
+
+// A name QString cannot hold byte for byte used to be reported missing or written to a different path.
+void TestHostileCli::nonUtf8FileNames()
+{
+    QFETCH(QString, script);
+    const QByteArray latin1Name = QFile::encodeName(m_dir->path()) + "/job\xff.sh";
+    Test::writeFile(QStringLiteral("%1/script.sh").arg(m_dir->path()), "#!/bin/bash\n#SBATCH --nodes=1\n");
+    {
+        const int fd = ::open(latin1Name.constData(), O_CREAT | O_WRONLY | O_TRUNC, 0644);
+        QVERIFY(fd >= 0);
+        QCOMPARE(::write(fd, "#!/bin/bash\n", 12), ssize_t(12));
+        ::close(fd);
+    }
+    const QStringList before = QDir(m_dir->path()).entryList(QDir::NoDotAndDotDot | QDir::AllEntries | QDir::System);
+    QProcess process;
+    process.setWorkingDirectory(m_dir->path());
+    process.start(QStringLiteral("/bin/sh"), { QStringLiteral("-c"), u"exec \"$0\" " + script, QStringLiteral(TUNEDECK_BINARY) });
+    QVERIFY(process.waitForFinished(60000));
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process.exitCode(), 2);
+    const QString err = QString::fromUtf8(process.readAllStandardError());
+    QVERIFY2(err.contains(u"is not valid in this system's encoding"), qPrintable(err));
+    QVERIFY2(err.contains(u"\\xff") || err.contains(u"\\xe9"), qPrintable(err)); // the odd byte, escaped
     QVERIFY(process.readAllStandardOutput().isEmpty());
     QCOMPARE(QDir(m_dir->path()).entryList(QDir::NoDotAndDotDot | QDir::AllEntries | QDir::System), before);
 }

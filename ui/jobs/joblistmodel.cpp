@@ -2,6 +2,7 @@
 
 #include "core/remote/joblist.h"
 #include "core/remote/jobstatus.h"
+#include "core/slurm/hostlist.h"
 #include "core/util/slurmvalues.h"
 
 #include <QLocale>
@@ -65,8 +66,27 @@ QVariant JobListModel::data(const QModelIndex& index, int role) const
         return jobPhaseName(status.phase);
     case Explanation:
         return explainJob(status, record.ownerUid);
-    case Elapsed:
-        return status.elapsedSeconds ? formatSlurmDuration(*status.elapsedSeconds) : QString();
+    case Elapsed: {
+        const QString elapsed = status.elapsedSeconds ? formatSlurmDuration(*status.elapsedSeconds) : QString();
+        if (!status.timeLimitSeconds)
+            return elapsed;
+        return tr("%1 / %2").arg(elapsed.isEmpty() ? QStringLiteral("–") : elapsed,
+            formatSlurmDuration(*status.timeLimitSeconds));
+    }
+    case Nodes: {
+        const int count = record.nodes > 0 ? record.nodes
+                                           : int(Slurm::expandHostList(status.nodeList).value_or(QStringList()).size());
+        if (count == 0)
+            return QString();
+        return status.nodeList.isEmpty() ? QString::number(count)
+                                         : tr("%1 (%2)").arg(count).arg(status.nodeList);
+    }
+    case Gpus:
+        if (record.nodes <= 0 || record.gpusPerNode <= 0)
+            return QString();
+        return tr("%1 × %2").arg(record.nodes).arg(record.gpusPerNode);
+    case Progress:
+        return m_progress.value(record.cluster + u'\n' + status.jobId);
     case Submitted:
         return QLocale().toString(record.submittedUtc.toLocalTime(), QLocale::ShortFormat);
     case RunDir:
@@ -93,7 +113,13 @@ QVariant JobListModel::headerData(int section, Qt::Orientation orientation, int 
     case Explanation:
         return tr("Explanation");
     case Elapsed:
-        return tr("Elapsed");
+        return tr("Elapsed / limit");
+    case Nodes:
+        return tr("Nodes");
+    case Gpus:
+        return tr("GPUs");
+    case Progress:
+        return tr("Progress");
     case Submitted:
         return tr("Submitted");
     case RunDir:
@@ -102,6 +128,24 @@ QVariant JobListModel::headerData(int section, Qt::Orientation orientation, int 
         break;
     }
     return {};
+}
+
+void JobListModel::setProgress(const QString& cluster, const QString& jobId, const QString& text)
+{
+    const QString key = cluster + u'\n' + jobId;
+    if (m_progress.value(key) == text)
+        return;
+    if (text.isEmpty())
+        m_progress.remove(key);
+    else
+        m_progress.insert(key, text);
+    if (!m_jobs)
+        return;
+    for (int row = 0; row < m_rows; ++row) {
+        const JobRecord& record = m_jobs->records().at(row);
+        if (record.cluster == cluster && record.status.jobId == jobId)
+            Q_EMIT dataChanged(index(row, Progress), index(row, Progress));
+    }
 }
 
 } // namespace TuneDeck::Ui

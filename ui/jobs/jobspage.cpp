@@ -126,4 +126,9 @@ void JobsPage::showJob(const QString& cluster, const QString& jobId)
     }
 }
 
+void JobsPage::setProgress(const QString& cluster, const QString& jobId, const QString& text)
+{
+    m_model->setProgress(cluster, jobId, text);
+}
+
 } // namespace TuneDeck::Ui

@@ -26,6 +26,7 @@ public:
     QTableView* view() const { return m_view; }
     // Selects the row of a job (after a submission).
     void showJob(const QString& cluster, const QString& jobId);
+    void setProgress(const QString& cluster, const QString& jobId, const QString& text);
 
 Q_SIGNALS:
     // Open the live monitor of a job.
