@@ -270,6 +270,9 @@ QList<Telemetry::Flag> JobMonitor::flags(qint64 windowMs) const
         return {};
     QList<Telemetry::Flag> found = Telemetry::utilisationFlags(
         telemetry()->store(), runId(), range->second - windowMs, range->second + 1, m_thresholds);
+    // Idle "for five minutes": not before the run has that much data.
+    if (range->second - range->first < m_thresholds.idleMinimumSeconds * 1000)
+        found.removeIf([](const Telemetry::Flag& f) { return f.kind == Telemetry::FlagKind::IdleGpu; });
     // A stalled log only means something while the job runs and has started training.
     const Telemetry::RunFigures f = figures();
     if (m_record.status.phase == JobPhase::Running && m_lastLogGrowthMs > 0 && f.stepsDone

@@ -83,11 +83,22 @@ QList<Flag> utilisationFlags(
     const QList<MetricSummary> sm = summarize(store, run, QStringLiteral("sm"), t0, t1);
     QHash<QString, std::pair<double, int>> perNode;
     bool anyBusy = false;
+    // "While the others work": most GPUs busy, not merely one above the idle line (loading a model, every
+    // GPU sits at a few per cent, and one at 6 % must not make the rest "idle").
+    std::vector<double> gpuMeans;
+    for (const MetricSummary& s : sm)
+        gpuMeans.push_back(s.stats.mean);
+    if (!gpuMeans.empty()) {
+        std::sort(gpuMeans.begin(), gpuMeans.end());
+        anyBusy = gpuMeans[gpuMeans.size() / 2] >= thresholds.workingUtilisation;
+    }
+    // A node's pace is that of its working GPUs: one idle GPU is flagged as such, not as a slow node.
     for (const MetricSummary& s : sm) {
+        if (anyBusy && s.stats.mean < thresholds.idleUtilisation)
+            continue;
         auto& acc = perNode[s.node];
         acc.first += s.stats.mean;
         ++acc.second;
-        anyBusy = anyBusy || s.stats.mean >= thresholds.idleUtilisation;
     }
     // An idle GPU matters when the others work: a run that is loading its model has every GPU at 0 %.
     if (anyBusy) {

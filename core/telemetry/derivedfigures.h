@@ -59,6 +59,8 @@ struct Flag
 struct FlagThresholds
 {
     double idleUtilisation = 5.0; // mean SM % below this while the run is training
+    double workingUtilisation = 30.0; // "the others work": the median GPU's mean SM % at least this
+    qint64 idleMinimumSeconds = 300; // idle for this long (JobMonitor: the window must hold this much data)
     double stragglerRatio = 0.75; // node mean SM utilisation below this fraction of the median of the nodes
     qint64 stallMinimumSeconds = 600; // a log is stalled after max(this, stallSteps x seconds per step)
     double stallSteps = 5.0;

@@ -6,6 +6,7 @@
 #include "testsupport.h"
 
 #include <QDir>
+#include <QScopeGuard>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
@@ -330,6 +331,8 @@ void TestHostileCli::nonUtf8FileNames()
         QCOMPARE(::write(fd, "#!/bin/bash\n", 12), ssize_t(12));
         ::close(fd);
     }
+    // QTemporaryDir cannot name this file to remove it (the very bug class): unlink it by its bytes.
+    const auto removeIt = qScopeGuard([&latin1Name]() { ::unlink(latin1Name.constData()); });
     const QStringList before = QDir(m_dir->path()).entryList(QDir::NoDotAndDotDot | QDir::AllEntries | QDir::System);
     QProcess process;
     process.setWorkingDirectory(m_dir->path());

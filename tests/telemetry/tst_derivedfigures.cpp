@@ -75,6 +75,24 @@ private Q_SLOTS:
         QCOMPARE(sums[0].stats.mean, 95.0);
     }
 
+    void noIdleFlagsWhileEveryGpuLoads()
+    {
+        // Loading the model: every GPU at a few per cent, one at 9 %. Nobody works, so nobody idles
+        // (this flagged 15 GPUs of a real 16-GPU run on the test cluster).
+        MetricStore store;
+        const QString run = QStringLiteral("r");
+        for (int g = 0; g < 16; ++g) {
+            const QString node = QStringLiteral("n%1").arg(g / 4);
+            const int axis = store.timeAxis(run, node, QStringLiteral("dmon/gpu%1").arg(g % 4));
+            const int s = store.series(axis, { run, node, g % 4, QStringLiteral("sm") });
+            for (int i = 0; i < 30; ++i) {
+                store.appendTime(axis, i * 1000);
+                store.append(s, g == 5 ? 9.0f : float(i % 4));
+            }
+        }
+        QVERIFY(utilisationFlags(store, run, 0, 30000).isEmpty());
+    }
+
     void stalledLog()
     {
         QVERIFY(!stalledLogFlag(0, 500 * 1000, 30.0)); // within the 10-minute floor

@@ -25,6 +25,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
@@ -151,6 +152,22 @@ private Q_SLOTS:
         window.setGeometry(0, 0, 1366, 768); // a laptop screen
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QStringList told; // every message the status bar showed (notifications included)
+        connect(window.statusBar(), &QStatusBar::messageChanged, this, [&told](const QString& m) { told.append(m); });
+
+        // The stand-ins misbehave on request: GPU 2 of bask-pg04 idles while the others step, and a step
+        // takes 4 s, so the run lasts long enough (~90 s) to be watched live. Put back at the end.
+        const QString misbehave = m_cluster.value("MINIBASK_HOME") + u"/.minibask/misbehave";
+        const QString speedFile = m_cluster.value("MINIBASK_SPEED_FILE");
+        const QByteArray oldSpeed = Test::readFile(speedFile);
+        const auto restore = qScopeGuard([misbehave, speedFile, oldSpeed]() {
+            QFile::remove(misbehave);
+            Test::writeFile(speedFile, oldSpeed);
+        });
+        Test::writeFile(misbehave, "idle_gpu=bask-pg04:2\n");
+        Test::writeFile(speedFile, "4\n");
+        for (const QString& path : { misbehave, speedFile })
+            QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
 
         // Clusters page: pick Baskerville and press Connect.
         window.showPage(MainWindow::ClustersPageIndex);
@@ -209,10 +226,27 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowCount(), 1, 120000);
         QCOMPARE(window.pages()->currentIndex(), int(MainWindow::JobsPageIndex));
         const QModelIndex state = view->model()->index(0, JobListModel::State);
+        const QString jobId = view->model()->index(0, JobListModel::JobId).data().toString();
+        // Watched live: the monitor opened while the job runs flags the idle GPU in its header and on the
+        // heat-map, and tells it once.
+        QTRY_COMPARE_WITH_TIMEOUT(state.data().toString(), QStringLiteral("RUNNING"), 120000);
+        MonitorPage* live = window.openMonitor(QStringLiteral("baskerville"), jobId);
+        QVERIFY(live);
+        Telemetry::FlagThresholds quick; // idle for 20 s, not 5 min: the stand-in's run is short
+        quick.idleMinimumSeconds = 20;
+        live->monitor()->setFlagThresholds(quick);
+        QTRY_VERIFY_WITH_TIMEOUT(live->findChild<QLabel*>(QStringLiteral("monitorFlags"))
+                                     ->text()
+                                     .contains(u"idle GPU: bask-pg04 GPU 2"),
+            90000);
+        QCOMPARE(live->heatmap()->flagAt(QStringLiteral("bask-pg04"), 2), QStringLiteral("idle"));
+        QTRY_VERIFY2_WITH_TIMEOUT(told.filter(u"a GPU is idle").size() == 1, qPrintable(told.join(u'\n')), 30000);
+        QVERIFY2(told.filter(u"a GPU is idle").front().contains(u"GPU 2 on bask-pg04"), qPrintable(told.join(u'\n')));
         QTRY_COMPARE_WITH_TIMEOUT(state.data().toString(), QStringLiteral("COMPLETED"), 300000);
         QCOMPARE(view->model()->index(0, JobListModel::Name).data().toString(), QStringLiteral("gui-e2e"));
         // The notification, in the window (the offscreen platform has no tray).
-        QTRY_VERIFY(window.statusBar()->currentMessage().contains(u"(gui-e2e) completed"));
+        QTRY_COMPARE(told.filter(u"(gui-e2e) completed").size(), 1);
+        window.showPage(MainWindow::JobsPageIndex);
         view->selectRow(0);
         screenshot("jobs");
         // What was previewed is what ran: the run directory the preview showed.
@@ -220,17 +254,19 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(runDir + u"/job.sbatch"));
         // The live monitor of the finished job: all 16 GPUs of the 4 nodes, each series no longer than the
         // chart is wide, and the heat-map of the last minute.
-        MonitorPage* monitor = window.openMonitor(
-            QStringLiteral("baskerville"), view->model()->index(0, JobListModel::JobId).data().toString());
-        QVERIFY(monitor);
+        MonitorPage* monitor = window.openMonitor(QStringLiteral("baskerville"), jobId);
+        QCOMPARE(monitor, live); // the same tab, brought to the front
         QCOMPARE(window.pages()->currentWidget(), monitor);
         QTRY_COMPARE_WITH_TIMEOUT(monitor->seriesNames().size(), 16, 60000);
         QTRY_VERIFY_WITH_TIMEOUT(monitor->pointCount(monitor->seriesNames().front()) > 0, 30000);
         for (const QString& name : monitor->seriesNames())
             QVERIFY(monitor->pointCount(name) <= std::max(50, int(monitor->chart()->plotArea().width())));
         QCOMPARE(monitor->monitor()->nodes().size(), 4);
-        QTRY_VERIFY(monitor->heatmap()->accessibleDescription().count(u"GPU") == 16);
-        QTRY_VERIFY(monitor->findChild<QLabel*>(QStringLiteral("monitorProgress"))->text().contains(u"step"));
+        QTRY_VERIFY(monitor->heatmap()->accessibleDescription().section(QStringLiteral("; flagged"), 0, 0).count(u"GPU") == 16);
+        QVERIFY(monitor->heatmap()->accessibleDescription().contains(u"flagged: bask-pg04 GPU 2 idle"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            monitor->findChild<QLabel*>(QStringLiteral("monitorProgress"))->text().contains(u"step 21 of 21"), 30000);
+        QCOMPARE(told.filter(u"a GPU is idle").size(), 1); // told once, however often the monitor refreshed
         screenshot("monitor");
         // The other views of the run: the loss by step, the hosts' vmstat, the Slurm output.
         QTRY_VERIFY(!monitor->lossChart()->series().isEmpty()

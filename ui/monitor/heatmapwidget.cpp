@@ -148,10 +148,12 @@ void HeatmapWidget::paintEvent(QPaintEvent*)
             painter.setPen(colour.lightnessF() > 0.55 ? Qt::black : Qt::white);
             painter.drawText(cell, Qt::AlignCenter, QString::number(*it, 'f', 0));
             if (!flagAt(m_nodes[r], m_gpus[c]).isEmpty()) {
-                // Outlined in the palette's link colour and marked, so it reads without colour vision too.
-                painter.setPen(QPen(palette().color(QPalette::Highlight), 3));
+                // Outlined in a warning red that no heat colour uses, and marked with a sign, so it reads
+                // without colour vision too.
+                painter.setPen(QPen(QColor(0xe5, 0x39, 0x35), 3));
                 painter.drawRect(cell.adjusted(1, 1, -2, -2));
-                painter.drawText(cell.adjusted(3, 1, -3, -1), Qt::AlignTop | Qt::AlignRight, QStringLiteral("⚠"));
+                painter.setPen(colour.lightnessF() > 0.55 ? Qt::black : Qt::white);
+                painter.drawText(cell.adjusted(4, 2, -4, -2), Qt::AlignTop | Qt::AlignRight, QStringLiteral("⚠"));
             }
         }
     }
