@@ -24,8 +24,9 @@ bool argumentsRoundTrip(int argc, char** argv, QStringList* arguments)
         if (i > 0 && decoded.toLocal8Bit() != raw) {
             QByteArray shown;
             for (const char c : raw)
-                shown += (uchar(c) < 0x20 || uchar(c) >= 0x7f) ? "\\x" + QByteArray::number(uchar(c), 16).rightJustified(2, '0')
-                                                                : QByteArray(1, c);
+                shown += (uchar(c) < 0x20 || uchar(c) >= 0x7f)
+                    ? "\\x" + QByteArray::number(uchar(c), 16).rightJustified(2, '0')
+                    : QByteArray(1, c);
             std::fprintf(stderr,
                 "tunedeck: argument %d ('%s') is not valid in this system's encoding (UTF-8): TuneDeck cannot "
                 "name that file exactly; rename it\n",

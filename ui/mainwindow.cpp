@@ -120,6 +120,10 @@ MainWindow::MainWindow(ClusterSessions* sessions, JobList* jobs, QWidget* parent
     connect(m_designPage, &JobDesignPage::submitRequested, this, &MainWindow::submit);
     connect(m_jobsPage, &JobsPage::monitorRequested, this,
         [this](const QString& cluster, const QString& jobId) { openMonitor(cluster, jobId); });
+    connect(m_jobsPage, &JobsPage::slurmOutputRequested, this, [this](const QString& cluster, const QString& jobId) {
+        if (MonitorPage* page = openMonitor(cluster, jobId))
+            page->showSlurmOutput();
+    });
     connect(jobs, &JobList::phaseChanged, this, [this](int row, JobPhase before) { notify(row, int(before)); });
     connect(jobs, &JobList::recordChanged, this, [this](int row) {
         const JobRecord& record = m_jobs->records().at(row);

@@ -96,9 +96,9 @@ QString timeLimitSentence(
     if (!s.timeLimitSeconds)
         return {};
     if (s.isTerminal()) // what happened, not a projection
-        return s.elapsedSeconds ? tr("Ran %1 of its time limit of %2.")
-                                      .arg(duration(*s.elapsedSeconds), duration(*s.timeLimitSeconds))
-                                : QString();
+        return s.elapsedSeconds
+            ? tr("Ran %1 of its time limit of %2.").arg(duration(*s.elapsedSeconds), duration(*s.timeLimitSeconds))
+            : QString();
     if (!f.exceedsTimeLimit || !f.shortfallSeconds) {
         if (s.elapsedSeconds)
             return tr("Time limit %1, %2 used.").arg(duration(*s.timeLimitSeconds), duration(*s.elapsedSeconds));

@@ -6,8 +6,8 @@
 #include "testsupport.h"
 
 #include <QDir>
-#include <QScopeGuard>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -336,7 +336,8 @@ void TestHostileCli::nonUtf8FileNames()
     const QStringList before = QDir(m_dir->path()).entryList(QDir::NoDotAndDotDot | QDir::AllEntries | QDir::System);
     QProcess process;
     process.setWorkingDirectory(m_dir->path());
-    process.start(QStringLiteral("/bin/sh"), { QStringLiteral("-c"), u"exec \"$0\" " + script, QStringLiteral(TUNEDECK_BINARY) });
+    process.start(
+        QStringLiteral("/bin/sh"), { QStringLiteral("-c"), u"exec \"$0\" " + script, QStringLiteral(TUNEDECK_BINARY) });
     QVERIFY(process.waitForFinished(60000));
     QCOMPARE(process.exitStatus(), QProcess::NormalExit);
     QCOMPARE(process.exitCode(), 2);

@@ -235,9 +235,8 @@ private Q_SLOTS:
         Telemetry::FlagThresholds quick; // idle for 20 s, not 5 min: the stand-in's run is short
         quick.idleMinimumSeconds = 20;
         live->monitor()->setFlagThresholds(quick);
-        QTRY_VERIFY_WITH_TIMEOUT(live->findChild<QLabel*>(QStringLiteral("monitorFlags"))
-                                     ->text()
-                                     .contains(u"idle GPU: bask-pg04 GPU 2"),
+        QTRY_VERIFY_WITH_TIMEOUT(
+            live->findChild<QLabel*>(QStringLiteral("monitorFlags"))->text().contains(u"idle GPU: bask-pg04 GPU 2"),
             90000);
         QCOMPARE(live->heatmap()->flagAt(QStringLiteral("bask-pg04"), 2), QStringLiteral("idle"));
         QTRY_VERIFY2_WITH_TIMEOUT(told.filter(u"a GPU is idle").size() == 1, qPrintable(told.join(u'\n')), 30000);
@@ -262,7 +261,8 @@ private Q_SLOTS:
         for (const QString& name : monitor->seriesNames())
             QVERIFY(monitor->pointCount(name) <= std::max(50, int(monitor->chart()->plotArea().width())));
         QCOMPARE(monitor->monitor()->nodes().size(), 4);
-        QTRY_VERIFY(monitor->heatmap()->accessibleDescription().section(QStringLiteral("; flagged"), 0, 0).count(u"GPU") == 16);
+        QTRY_VERIFY(
+            monitor->heatmap()->accessibleDescription().section(QStringLiteral("; flagged"), 0, 0).count(u"GPU") == 16);
         QVERIFY(monitor->heatmap()->accessibleDescription().contains(u"flagged: bask-pg04 GPU 2 idle"));
         QTRY_VERIFY_WITH_TIMEOUT(
             monitor->findChild<QLabel*>(QStringLiteral("monitorProgress"))->text().contains(u"step 21 of 21"), 30000);

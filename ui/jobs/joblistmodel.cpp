@@ -70,16 +70,15 @@ QVariant JobListModel::data(const QModelIndex& index, int role) const
         const QString elapsed = status.elapsedSeconds ? formatSlurmDuration(*status.elapsedSeconds) : QString();
         if (!status.timeLimitSeconds)
             return elapsed;
-        return tr("%1 / %2").arg(elapsed.isEmpty() ? QStringLiteral("–") : elapsed,
-            formatSlurmDuration(*status.timeLimitSeconds));
+        return tr("%1 / %2").arg(
+            elapsed.isEmpty() ? QStringLiteral("–") : elapsed, formatSlurmDuration(*status.timeLimitSeconds));
     }
     case Nodes: {
         const int count = record.nodes > 0 ? record.nodes
                                            : int(Slurm::expandHostList(status.nodeList).value_or(QStringList()).size());
         if (count == 0)
             return QString();
-        return status.nodeList.isEmpty() ? QString::number(count)
-                                         : tr("%1 (%2)").arg(count).arg(status.nodeList);
+        return status.nodeList.isEmpty() ? QString::number(count) : tr("%1 (%2)").arg(count).arg(status.nodeList);
     }
     case Gpus:
         if (record.nodes <= 0 || record.gpusPerNode <= 0)

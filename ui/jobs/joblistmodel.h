@@ -16,7 +16,20 @@ class JobListModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { JobId, Name, Cluster, State, Explanation, Elapsed, Nodes, Gpus, Progress, Submitted, RunDir, ColumnCount };
+    enum Column {
+        JobId,
+        Name,
+        Cluster,
+        State,
+        Explanation,
+        Elapsed,
+        Nodes,
+        Gpus,
+        Progress,
+        Submitted,
+        RunDir,
+        ColumnCount
+    };
     enum Role { ClusterRole = Qt::UserRole + 1, TerminalRole };
 
     explicit JobListModel(JobList* jobs, QObject* parent = nullptr);

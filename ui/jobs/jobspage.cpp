@@ -3,6 +3,9 @@
 #include "core/remote/joblist.h"
 #include "ui/jobs/joblistmodel.h"
 
+#include <QAction>
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -97,6 +100,34 @@ JobsPage::JobsPage(JobList* jobs, QWidget* parent)
                 current.siblingAtColumn(JobListModel::JobId).data().toString());
     };
     connect(m_monitor, &QPushButton::clicked, this, openMonitor);
+    // The row's context menu (and its shortcuts while the table has focus): monitor, Slurm output, copy
+    // the job id, cancel.
+    auto* monitorAction = new QAction(tr("&Monitor"), m_view);
+    connect(monitorAction, &QAction::triggered, this, openMonitor);
+    m_showOutput = new QAction(tr("Show the &Slurm output"), m_view);
+    connect(m_showOutput, &QAction::triggered, this, [this]() {
+        const QModelIndex current = m_view->currentIndex();
+        if (current.isValid())
+            Q_EMIT slurmOutputRequested(current.data(JobListModel::ClusterRole).toString(),
+                current.siblingAtColumn(JobListModel::JobId).data().toString());
+    });
+    m_copyId = new QAction(tr("&Copy job ID"), m_view);
+    m_copyId->setShortcut(QKeySequence::Copy);
+    m_copyId->setShortcutContext(Qt::WidgetShortcut);
+    connect(m_copyId, &QAction::triggered, this, [this]() {
+        const QModelIndex current = m_view->currentIndex();
+        if (current.isValid())
+            QGuiApplication::clipboard()->setText(current.siblingAtColumn(JobListModel::JobId).data().toString());
+    });
+    auto* cancelAction = new QAction(tr("C&ancel job…"), m_view);
+    cancelAction->setShortcut(QKeySequence::Delete);
+    cancelAction->setShortcutContext(Qt::WidgetShortcut);
+    connect(cancelAction, &QAction::triggered, m_cancel, [this]() {
+        if (m_cancel->isEnabled())
+            m_cancel->click();
+    });
+    m_view->addActions({ monitorAction, m_showOutput, m_copyId, cancelAction });
+    m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
     connect(m_view, &QTableView::activated, this, openMonitor); // Return or double-click
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &JobsPage::updateButtons);
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &JobsPage::updateButtons);

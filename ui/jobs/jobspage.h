@@ -31,6 +31,8 @@ public:
 Q_SIGNALS:
     // Open the live monitor of a job.
     void monitorRequested(const QString& cluster, const QString& jobId);
+    // Open the monitor on its Slurm output tab.
+    void slurmOutputRequested(const QString& cluster, const QString& jobId);
 
 private:
     void updateButtons();
@@ -43,6 +45,8 @@ private:
     QPushButton* m_refresh;
     QPushButton* m_cancel;
     QPushButton* m_monitor;
+    QAction* m_copyId = nullptr;
+    QAction* m_showOutput = nullptr;
 };
 
 } // namespace TuneDeck::Ui

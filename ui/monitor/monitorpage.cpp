@@ -732,4 +732,10 @@ void MonitorPage::markFlaggedSeries(const QList<Telemetry::Flag>& flags)
     }
 }
 
+void MonitorPage::showSlurmOutput()
+{
+    m_views->setCurrentWidget(m_log->parentWidget());
+    m_log->setFocus();
+}
+
 } // namespace TuneDeck::Ui

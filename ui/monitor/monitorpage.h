@@ -60,6 +60,7 @@ public:
     void pan(double fraction);
     void selectRange(double from, double to);
     void resetZoom();
+    void showSlurmOutput();
 
 public Q_SLOTS:
     void refresh();
