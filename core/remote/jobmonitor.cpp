@@ -239,6 +239,46 @@ QList<std::pair<qint64, double>> JobMonitor::lossByStep(bool evalLoss) const
     return points;
 }
 
+QList<std::pair<qint64, double>> JobMonitor::trainingByStep(const QString& metric) const
+{
+    QList<std::pair<qint64, double>> points;
+    if (!telemetry())
+        return points;
+    if (metric == u"loss" || metric == u"eval_loss")
+        return lossByStep(metric == u"eval_loss");
+    const Telemetry::TrainerLogReader* log = telemetry()->trainerLog();
+    const Telemetry::TrainerJsonlReader* jsonl = telemetry()->trainerJsonl();
+    if (metric == u"seconds_per_step") {
+        if (log)
+            for (const Telemetry::ProgressUpdate& p : log->progress())
+                if (p.secondsPerStep && p.step > 0)
+                    points.append({ p.step, *p.secondsPerStep });
+        if (points.isEmpty() && jsonl) {
+            // Between consecutive entries: elapsed time over steps done.
+            std::optional<std::pair<qint64, qint64>> previous; // step, elapsed s
+            for (const Telemetry::TrainerLogEntry& e : jsonl->entries()) {
+                if (!e.currentSteps || !e.elapsedSeconds)
+                    continue;
+                if (previous && *e.currentSteps > previous->first)
+                    points.append({ *e.currentSteps,
+                        double(*e.elapsedSeconds - previous->second) / double(*e.currentSteps - previous->first) });
+                previous = std::pair { *e.currentSteps, *e.elapsedSeconds };
+            }
+        }
+        return points;
+    }
+    if (metric == u"learning_rate" && jsonl)
+        for (const Telemetry::TrainerLogEntry& e : jsonl->entries())
+            if (e.currentSteps && e.learningRate)
+                points.append({ *e.currentSteps, *e.learningRate });
+    if (points.isEmpty() && log)
+        for (const Telemetry::MetricDict& dict : log->losses())
+            if (const std::optional<double> value = dict.value(QLatin1StringView(metric.toLatin1()));
+                dict.step && value)
+                points.append({ *dict.step, *value });
+    return points;
+}
+
 std::optional<std::pair<qint64, qint64>> JobMonitor::timeRange() const
 {
     if (!telemetry())

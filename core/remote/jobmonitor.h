@@ -63,6 +63,9 @@ public:
     // Training loss by optimizer step: trainer_log.jsonl where it exists, else the loss dicts of the
     // Slurm output. evalLoss: the eval_loss entries instead.
     QList<std::pair<qint64, double>> lossByStep(bool evalLoss = false) const;
+    // Another trainer metric by optimizer step: "learning_rate", "grad_norm" (logged dicts), or
+    // "seconds_per_step" (the progress bar's rate, else trainer_log.jsonl's elapsed time per step).
+    QList<std::pair<qint64, double>> trainingByStep(const QString& metric) const;
     // The end of the Slurm output as it grows (the last 256 KiB), for the log pane.
     const QByteArray& slurmOutputTail() const { return m_outputTail; }
 

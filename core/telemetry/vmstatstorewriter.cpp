@@ -29,7 +29,8 @@ void VmstatStoreWriter::vmstatRow(qint64 timeMs, qint64 index, const float* valu
             m_series.push_back(
                 m_store.series(m_axis, SeriesKey { m_run, m_node, -1, QString::fromLatin1(m_names.value(i)) }));
     }
-    m_store.appendRow(m_axis, timeMs == WallClock::Missing ? index * m_intervalMs : timeMs, m_series.data(), values, count);
+    m_store.appendRow(
+        m_axis, timeMs == WallClock::Missing ? index * m_intervalMs : timeMs, m_series.data(), values, count);
 }
 
 } // namespace TuneDeck::Telemetry

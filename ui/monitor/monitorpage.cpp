@@ -133,6 +133,7 @@ MonitorPage::MonitorPage(JobMonitor* monitor, QWidget* parent)
     , m_evalLoss(new QLineSeries)
     , m_lossX(new QValueAxis)
     , m_lossY(new QValueAxis)
+    , m_trainingMetric(new NamedComboBox)
     , m_hostMetric(new NamedComboBox)
     , m_hostX(new QValueAxis)
     , m_hostY(new QValueAxis)
@@ -238,7 +239,26 @@ MonitorPage::MonitorPage(JobMonitor* monitor, QWidget* parent)
     m_lossX->setTitleText(tr("optimizer step"));
     m_lossX->setLabelFormat(QStringLiteral("%.0f"));
     m_lossChart->legend()->setAlignment(Qt::AlignBottom);
-    m_views->addTab(m_lossView, tr("&Training"));
+    m_trainingMetric->setObjectName(QStringLiteral("trainingMetric"));
+    m_trainingMetric->setAccessibleName(tr("Training metric"));
+    m_trainingMetric->addItem(tr("Loss and eval loss"), QStringLiteral("loss"));
+    m_trainingMetric->addItem(tr("Learning rate"), QStringLiteral("learning_rate"));
+    m_trainingMetric->addItem(tr("Gradient norm"), QStringLiteral("grad_norm"));
+    m_trainingMetric->addItem(tr("Seconds per step"), QStringLiteral("seconds_per_step"));
+    m_trainingMetric->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    auto* trainingTab = new QWidget;
+    auto* trainingLayout = new QVBoxLayout(trainingTab);
+    trainingLayout->setContentsMargins(0, 4, 0, 0);
+    auto* trainingRow = new QHBoxLayout;
+    auto* trainingLabel = new QLabel(tr("Training m&etric"));
+    trainingLabel->setBuddy(m_trainingMetric);
+    trainingRow->addWidget(trainingLabel);
+    trainingRow->addWidget(m_trainingMetric);
+    trainingRow->addStretch();
+    trainingLayout->addLayout(trainingRow);
+    trainingLayout->addWidget(m_lossView, 1);
+    m_views->addTab(trainingTab, tr("&Training"));
+    connect(m_trainingMetric, &QComboBox::currentIndexChanged, this, &MonitorPage::refreshTraining);
 
     // Hosts: one vmstat column, a line per node.
     auto* hostTab = new QWidget;
@@ -494,8 +514,14 @@ void MonitorPage::refresh()
 
 void MonitorPage::refreshTraining()
 {
-    const QList<std::pair<qint64, double>> loss = m_monitor->lossByStep(false);
-    const QList<std::pair<qint64, double>> eval = m_monitor->lossByStep(true);
+    const QString metric = m_trainingMetric->currentData().toString();
+    const bool loss = metric == u"loss";
+    const QList<std::pair<qint64, double>> first = m_monitor->trainingByStep(metric);
+    const QList<std::pair<qint64, double>> eval
+        = loss ? m_monitor->lossByStep(true) : QList<std::pair<qint64, double>>();
+    m_loss->setName(loss ? tr("loss") : m_trainingMetric->currentText());
+    m_evalLoss->setVisible(loss);
+    m_lossY->setLabelFormat(metric == u"learning_rate" ? QStringLiteral("%.1e") : QStringLiteral("%.2f"));
     double top = 0;
     qint64 last = 1;
     const auto points = [&top, &last](const QList<std::pair<qint64, double>>& values) {
@@ -509,7 +535,7 @@ void MonitorPage::refreshTraining()
         }
         return out;
     };
-    m_loss->replace(points(loss));
+    m_loss->replace(points(first));
     m_evalLoss->replace(points(eval));
     m_lossX->setRange(0, double(last));
     m_lossY->setRange(0, top > 0 ? top * 1.1 : 1.0);
@@ -656,7 +682,7 @@ QString MonitorPage::crosshairText(double fraction) const
 QWidget* MonitorPage::currentChartView() const
 {
     QWidget* tab = m_views->currentWidget();
-    if (tab == m_lossView)
+    if (tab == m_lossView->parentWidget())
         return m_lossView;
     if (tab == m_hostView->parentWidget())
         return m_hostView;
@@ -681,8 +707,12 @@ QString MonitorPage::exportCsv(const QString& path) const
         return tr("There is no chart data to export yet.");
     QByteArray csv;
     if (view == m_lossView) {
-        csv = Telemetry::stepValuesCsv({ { QStringLiteral("loss"), m_monitor->lossByStep(false) },
-            { QStringLiteral("eval_loss"), m_monitor->lossByStep(true) } });
+        const QString metric = m_trainingMetric->currentData().toString();
+        QList<std::pair<QString, QList<std::pair<qint64, double>>>> columns { { metric,
+            m_monitor->trainingByStep(metric) } };
+        if (metric == u"loss")
+            columns.append({ QStringLiteral("eval_loss"), m_monitor->lossByStep(true) });
+        csv = Telemetry::stepValuesCsv(columns);
     } else {
         const QHash<int, QLineSeries*>& shown = view == m_hostView ? m_hostSeries : m_series;
         QList<int> ids;

@@ -110,6 +110,7 @@ private:
     QLineSeries* m_evalLoss;
     QValueAxis* m_lossX;
     QValueAxis* m_lossY;
+    QComboBox* m_trainingMetric;
     QComboBox* m_hostMetric;
     QChart* m_hostChart;
     QValueAxis* m_hostX;
