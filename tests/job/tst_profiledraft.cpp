@@ -72,7 +72,8 @@ private Q_SLOTS:
         std::optional<ProfileDraft> edited = ProfileDraft::edit(path);
         QVERIFY(edited);
         QByteArray text = edited->text();
-        edited->setText(text.replace("default_qos: turing", "default_qos: turing\nmax_nodes: 57"));
+        QVERIFY(text.contains("max_nodes: 46\n"));
+        edited->setText(text.replace("max_nodes: 46\n", "max_nodes: 57\n"));
         QVERIFY2(edited->isValid(), qPrintable(edited->errors().join(u'\n'))); // editing keeps its own name
         QCOMPARE(edited->targetPath(), path);
         QCOMPARE(edited->save(), QString());

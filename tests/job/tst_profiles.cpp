@@ -64,7 +64,7 @@ private Q_SLOTS:
         QTest::newRow("missing host") << QByteArray("  host: login.baskerville.ac.uk\n") << QByteArray()
                                       << QStringLiteral(": login.host: missing required key");
         QTest::newRow("bad constraint") << QByteArray("constraint: a100_80") << QByteArray("constraint: \"a100 80\"")
-                                        << QStringLiteral(":21: gpu_types[1].constraint: 'a100 80' is not a valid");
+                                        << QStringLiteral(":24: gpu_types[1].constraint: 'a100 80' is not a valid");
         QTest::newRow("two defaults") << QByteArray("memory_gib: 80 }") << QByteArray("memory_gib: 80, default: true }")
                                       << QStringLiteral("gpu_types: more than one GPU type is marked default");
         QTest::newRow("bad time") << QByteArray("\"10-00:00:00\"") << QByteArray("ten days")

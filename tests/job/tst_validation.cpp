@@ -127,6 +127,19 @@ private Q_SLOTS:
         QVERIFY(find(validateJob(spec, Test::baskerville()), QStringLiteral("slurm.nodes"), Severity::Info));
     }
 
+    void moreNodesThanBaskervilleHas()
+    {
+        // The bundled profile knows Baskerville's 46 A100-40 systems (its public hardware page).
+        JobSpec spec = Test::walkthroughSpec();
+        spec.slurm.nodes = 46;
+        const Diagnostic* ok = find(validateJob(spec, Test::baskerville()), QStringLiteral("slurm.nodes"), Severity::Error);
+        QVERIFY2(!ok || !ok->message.contains(u"at most"), qPrintable(ok ? ok->message : QString()));
+        spec.slurm.nodes = 47;
+        const Diagnostic* d = find(validateJob(spec, Test::baskerville()), QStringLiteral("slurm.nodes"), Severity::Error);
+        QVERIFY(d);
+        QCOMPARE(d->message, QStringLiteral("Baskerville has at most 46 nodes"));
+    }
+
     void stepsLikeTheWalkthroughLog()
     {
         // Its log: "Num examples = 981", "Total optimization steps = 21".
