@@ -132,10 +132,12 @@ private Q_SLOTS:
         // The bundled profile knows Baskerville's 46 A100-40 systems (its public hardware page).
         JobSpec spec = Test::walkthroughSpec();
         spec.slurm.nodes = 46;
-        const Diagnostic* ok = find(validateJob(spec, Test::baskerville()), QStringLiteral("slurm.nodes"), Severity::Error);
+        const Diagnostics at46 = validateJob(spec, Test::baskerville()); // find() points into it: keep it alive
+        const Diagnostic* ok = find(at46, QStringLiteral("slurm.nodes"), Severity::Error);
         QVERIFY2(!ok || !ok->message.contains(u"at most"), qPrintable(ok ? ok->message : QString()));
         spec.slurm.nodes = 47;
-        const Diagnostic* d = find(validateJob(spec, Test::baskerville()), QStringLiteral("slurm.nodes"), Severity::Error);
+        const Diagnostics at47 = validateJob(spec, Test::baskerville());
+        const Diagnostic* d = find(at47, QStringLiteral("slurm.nodes"), Severity::Error);
         QVERIFY(d);
         QCOMPARE(d->message, QStringLiteral("Baskerville has at most 46 nodes"));
     }
