@@ -8,6 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs="${TUNEDECK_BUILD_JOBS:-2}"
+# ccache (picked up by CMakeLists.txt) hashes paths relative to the checkout, so a fresh clone reuses
+# what an earlier build of the same sources compiled.
+export CCACHE_BASEDIR="$PWD"
 
 # Each phase prints how long the one before it took, and the total at the end (CI must stay under
 # 45 minutes on a 2-core machine).

@@ -15,6 +15,12 @@ std::span<const Command> commands()
         Command { "submit", "upload a job design to a new run directory and sbatch it; prints the job id", &runSubmit },
         Command { "jobs", "the state of the jobs submitted with TuneDeck, and why (--json, --watch)", &runJobs },
         Command { "cancel", "cancel a job (scancel)", &runCancel },
+        Command { "import-run", "add existing run folders or files (dmon, vmstat, Slurm output) to the run archive",
+            &runImportRun },
+        Command { "runs", "list the archived runs (--json)", &runRuns },
+        Command { "compare", "compare archived runs: throughput, utilisation, GPU-hours, design (--json)", &runCompare },
+        Command { "report", "the efficiency report of one archived run (--json)", &runReport },
+        Command { "rm-run", "remove a run from the archive", &runRemoveRun },
     };
     return table;
 }

@@ -23,5 +23,10 @@ int runConnect(const QStringList& arguments);
 int runSubmit(const QStringList& arguments);
 int runJobs(const QStringList& arguments);
 int runCancel(const QStringList& arguments);
+int runImportRun(const QStringList& arguments);
+int runRuns(const QStringList& arguments);
+int runCompare(const QStringList& arguments);
+int runReport(const QStringList& arguments);
+int runRemoveRun(const QStringList& arguments);
 
 } // namespace TuneDeck::Cli

@@ -33,10 +33,12 @@ QString duration(qint64 seconds)
 
 } // namespace
 
-JobMonitor::JobMonitor(ClusterSession* session, const JobRecord& record, QObject* parent)
+JobMonitor::JobMonitor(
+    ClusterSession* session, const JobRecord& record, QObject* parent, std::function<void(RunMonitor&)> followHook)
     : QObject(parent)
     , m_session(session)
     , m_record(record)
+    , m_followHook(std::move(followHook))
 {
     m_now = []() { return QDateTime::currentMSecsSinceEpoch(); };
     m_coalesce.setSingleShot(true);
@@ -149,6 +151,8 @@ void JobMonitor::startIfReady()
         files.outputDir = m_record.runDir + u"/output";
         files.jobId = m_record.status.jobId;
         m_monitor->setRun(files, m_nodes);
+        if (m_followHook)
+            m_followHook(*m_monitor);
         m_monitor->follower().start();
         Q_EMIT followingStarted();
     }

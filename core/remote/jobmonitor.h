@@ -27,7 +27,11 @@ class JobMonitor : public QObject
 {
     Q_OBJECT
 public:
-    JobMonitor(ClusterSession* session, const JobRecord& record, QObject* parent = nullptr);
+    // followHook: called whenever the run's files are set and before the follower polls again (the run
+    // archive resumes files from what it stored, RunMonitor::resume, and records what arrives,
+    // RunMonitor::linesFed). It is a constructor argument because following may start right here.
+    JobMonitor(ClusterSession* session, const JobRecord& record, QObject* parent = nullptr,
+        std::function<void(RunMonitor&)> followHook = {});
     // A run already on disk (a recorded or archived run): the same answers, offline. The nodes are the
     // record's node list.
     JobMonitor(const JobRecord& record, std::unique_ptr<Telemetry::RunTelemetry> recorded, QObject* parent = nullptr);
@@ -102,6 +106,7 @@ private:
     std::function<qint64()> m_now;
     qint64 m_lastLogGrowthMs = 0;
     Telemetry::FlagThresholds m_thresholds;
+    std::function<void(RunMonitor&)> m_followHook;
 };
 
 } // namespace TuneDeck

@@ -40,12 +40,33 @@ void RunMonitor::onSegment(const QString& path, int segment)
         m_telemetry.restart(found->second.kind, found->second.node);
 }
 
-void RunMonitor::onLines(const QString& path, int, const QByteArray& lines)
+void RunMonitor::onLines(const QString& path, int segment, const QByteArray& lines)
 {
     const auto found = m_sources.find(path);
     if (found == m_sources.end())
         return;
     m_telemetry.feed(found->second.kind, found->second.node, lines);
+    FollowedFile state;
+    for (const FollowedFile& f : m_follower.files()) {
+        if (f.path == path)
+            state = f;
+    }
+    state.segment = segment;
+    Q_EMIT linesFed(path, found->second.kind, found->second.node, state.offset - lines.size(), lines, state);
+    Q_EMIT updated();
+}
+
+void RunMonitor::resume(const QString& path, const FollowedFile& state, const QList<QByteArray>& segments)
+{
+    const auto found = m_sources.find(path);
+    if (found == m_sources.end())
+        return;
+    for (qsizetype i = 0; i < segments.size(); ++i) {
+        if (i > 0)
+            m_telemetry.restart(found->second.kind, found->second.node);
+        m_telemetry.feed(found->second.kind, found->second.node, segments[i]);
+    }
+    m_follower.follow(path, state);
     Q_EMIT updated();
 }
 

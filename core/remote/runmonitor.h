@@ -39,10 +39,18 @@ public:
     const Telemetry::RunTelemetry& telemetry() const { return m_telemetry; }
     // Bytes of `path` handed to the readers in its current segment.
     qint64 bytesReceived(const QString& path) const;
+    // Continues a file where an earlier run of TuneDeck stopped (the run archive): `segments` are the
+    // bytes already read of each segment, fed to the readers now; following goes on from `state`.
+    // Call after setRun() and before the follower starts.
+    void resume(const QString& path, const FollowedFile& state, const QList<QByteArray>& segments);
 
 Q_SIGNALS:
     // New data reached the readers and the store (coalesce repaints on this).
     void updated();
+    // The same lines with where they lie in their file, for the run archive: they start at
+    // `offset` of `segment`; state is the follower's after them.
+    void linesFed(const QString& path, Telemetry::TelemetryFile kind, const QString& node, qint64 offset,
+        const QByteArray& lines, const TuneDeck::FollowedFile& state);
 
 private:
     struct Source

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "core/archive/archivedrun.h"
+#include "core/archive/runsummary.h"
+#include "core/util/coreonly.h"
+
+#include <QJsonArray>
+#include <QList>
+
+namespace TuneDeck {
+struct ClusterProfile;
+}
+
+namespace TuneDeck::Archive {
+
+// One finding of the efficiency report (issue 11 part 4), from TuneDeck's own data only: what was seen,
+// and what to change, in numbers where the data gives them.
+struct ReportFinding
+{
+    QString topic; // stable key: "time_limit", "checkpoints", "idle_gpus", "gpu_memory", "host_memory", "recording", "gpu_hours"
+    QString title;
+    QString finding;
+    QString suggestion; // empty when there is nothing to change
+};
+
+// profile: the cluster's profile where known (GPU memory per type, the longest time allowed).
+QList<ReportFinding> efficiencyReport(const ArchivedRun& run, const RunSummary& summary, const ClusterProfile* profile);
+QJsonArray reportJson(const QList<ReportFinding>& findings);
+
+} // namespace TuneDeck::Archive
