@@ -1,5 +1,8 @@
 #include "ui/mainwindow.h"
 
+#include "core/archive/runarchive.h"
+#include "core/archive/runlist.h"
+#include "core/archive/runrecorder.h"
 #include "core/job/generators.h"
 #include "core/job/importresult.h"
 #include "core/job/jobdesign.h"
@@ -17,6 +20,8 @@
 #include "ui/design/jobform.h"
 #include "ui/jobs/jobspage.h"
 #include "ui/monitor/monitorpage.h"
+#include "ui/runs/comparisonpage.h"
+#include "ui/runs/runspage.h"
 #include "ui/widgets/namedcombobox.h"
 #include <QSystemTrayIcon>
 #include <QTabBar>
@@ -51,19 +56,6 @@ void rememberFolder(const QString& path)
     QSettings().setValue(QStringLiteral("files/lastFolder"), QFileInfo(path).absolutePath());
 }
 
-QWidget* runsPage()
-{
-    auto* label = new QLabel(MainWindow::tr(
-        "<h3>Runs</h3><p>The local archive of past runs comes with the next release: every run TuneDeck follows, "
-        "and run folders you already have, reopened offline and compared for throughput.</p>"
-        "<p>Until then, <code>tunedeck inspect DIR</code> reads a run folder (dmon, vmstat, trainer logs) "
-        "on the command line.</p>"));
-    label->setObjectName(QStringLiteral("runsPage"));
-    label->setWordWrap(true);
-    label->setAlignment(Qt::AlignCenter);
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    return label;
-}
 
 } // namespace
 
@@ -77,8 +69,14 @@ MainWindow::MainWindow(ClusterSessions* sessions, JobList* jobs, QWidget* parent
     , m_clustersPage(new ClustersPage(sessions))
     , m_designPage(new JobDesignPage(m_design, m_profiles.get()))
     , m_jobsPage(new JobsPage(jobs))
+    , m_archive(std::make_unique<Archive::RunArchive>())
+    , m_runList(nullptr)
+    , m_runsPage(nullptr)
     , m_connections(new QLabel)
 {
+    const QString archiveError = m_archive->open();
+    m_runList = new Archive::RunList(m_archive.get(), this);
+    m_runsPage = new RunsPage(m_runList);
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("TuneDeck"));
     setAcceptDrops(true);
@@ -87,19 +85,21 @@ MainWindow::MainWindow(ClusterSessions* sessions, JobList* jobs, QWidget* parent
     m_pages->addTab(m_clustersPage, tr("Clusters"));
     m_pages->addTab(m_designPage, tr("New job"));
     m_pages->addTab(m_jobsPage, tr("Jobs"));
-    m_pages->addTab(runsPage(), tr("Runs"));
+    m_pages->addTab(m_runsPage, tr("Runs"));
     // Monitor tabs follow the four pages and can be closed; the pages cannot.
     m_pages->setTabsClosable(true);
     for (int page = 0; page < m_pages->count(); ++page)
         m_pages->tabBar()->setTabButton(page, QTabBar::RightSide, nullptr);
     connect(m_pages, &QTabWidget::tabCloseRequested, this, [this](int index) {
-        auto* monitor = qobject_cast<MonitorPage*>(m_pages->widget(index));
-        if (!monitor)
+        if (index <= RunsPageIndex)
             return;
-        m_monitors.remove(m_monitors.key(monitor));
+        QWidget* page = m_pages->widget(index);
         m_pages->removeTab(index);
-        monitor->monitor()->deleteLater();
-        monitor->deleteLater();
+        if (auto* monitor = qobject_cast<MonitorPage*>(page)) {
+            m_monitors.remove(m_monitors.key(monitor));
+            monitor->monitor()->deleteLater();
+        }
+        page->deleteLater();
     });
     setCentralWidget(m_pages);
 
@@ -110,8 +110,30 @@ MainWindow::MainWindow(ClusterSessions* sessions, JobList* jobs, QWidget* parent
         watchSession(session);
     connect(sessions, &ClusterSessions::sessionAdded, this, &MainWindow::watchSession);
     updateStatus();
+    if (!archiveError.isEmpty())
+        statusBar()->showMessage(tr("Runs are not archived: %1").arg(archiveError));
 
     createActions();
+
+    connect(m_runsPage, &RunsPage::openRequested, this, &MainWindow::openArchivedRun);
+    connect(m_runsPage, &RunsPage::compareRequested, this, &MainWindow::compareRuns);
+    connect(m_runsPage, &RunsPage::newJobRequested, this, [this](qint64 runId) {
+        const Archive::RunList::Entry* entry = m_runList->find(runId);
+        if (!entry || entry->run.specYaml.isEmpty())
+            return;
+        const JobSpecLoadResult loaded = loadJobSpecFromYaml(entry->run.specYaml, entry->run.name);
+        if (!loaded.ok()) {
+            statusBar()->showMessage(tr("The spec of run '%1' cannot be read: %2").arg(entry->run.name, loaded.errors.value(0)));
+            return;
+        }
+        m_design->setSpec(loaded.spec);
+        if (m_profiles->find(loaded.spec.profile))
+            m_designPage->selectCluster(loaded.spec.profile);
+        m_design->renderNow();
+        setSpecPath(QString());
+        showPage(NewJobPageIndex);
+        statusBar()->showMessage(tr("New job from run '%1'.").arg(entry->run.name), 10000);
+    });
 
     connect(m_clustersPage, &ClustersPage::designRequested, this, [this](const QString& profile) {
         m_designPage->selectCluster(profile);
@@ -142,6 +164,19 @@ MainWindow::MainWindow(ClusterSessions* sessions, JobList* jobs, QWidget* parent
             m_designPage->setSubmitStatus(
                 tr("Submitted job %1 (run directory %2).").arg(result.jobId, result.runDir), false);
             const QString cluster = m_design->spec().profile;
+            // The run's design goes into the archive now; its logs follow while it is monitored.
+            if (m_archive->isOpen()) {
+                for (const JobRecord& record : m_jobs->records()) {
+                    if (record.cluster != cluster || record.status.jobId != result.jobId)
+                        continue;
+                    const RenderedJob& files = m_design->rendered();
+                    const QString error = Archive::archiveSubmission(*m_archive, record, saveJobSpecToYaml(m_design->submitSpec()),
+                        files.sbatchScript, files.accelerateYaml, files.trainYaml);
+                    if (!error.isEmpty())
+                        statusBar()->showMessage(tr("The run is not archived: %1").arg(error), 15000);
+                    m_runList->reload();
+                }
+            }
             m_design->newRunDirectory(); // the next submission gets its own
             showPage(JobsPageIndex);
             m_jobsPage->showJob(cluster, result.jobId);
@@ -282,7 +317,16 @@ MonitorPage* MainWindow::openMonitor(const QString& cluster, const QString& jobI
     if (!record)
         return nullptr;
     ClusterSession* session = m_sessions->session(cluster);
-    auto* monitor = new JobMonitor(session, *record, this);
+    // Everything the monitor follows is archived as it arrives, and resumed from there after a restart.
+    Archive::RunRecorder* recorder = m_archive->isOpen() ? new Archive::RunRecorder(m_archive.get(), *record, this) : nullptr;
+    auto* monitor = new JobMonitor(session, *record, this, recorder ? recorder->followHook() : std::function<void(RunMonitor&)>());
+    if (recorder) {
+        recorder->attach(monitor);
+        connect(monitor, &QObject::destroyed, recorder, &QObject::deleteLater);
+        connect(recorder, &Archive::RunRecorder::archiveError, this,
+            [this](const QString& message) { statusBar()->showMessage(tr("Not archived: %1").arg(message), 15000); });
+        connect(recorder, &Archive::RunRecorder::runSaved, m_runList, &Archive::RunList::reload);
+    }
     connect(monitor, &JobMonitor::alert, this, &MainWindow::showNotification);
     connect(monitor, &JobMonitor::updated, this, [this, monitor, cluster, jobId]() {
         if (monitor->isFollowing())
@@ -295,6 +339,38 @@ MonitorPage* MainWindow::openMonitor(const QString& cluster, const QString& jobI
         m_pages->setCurrentIndex(tab);
     // Following needs the cluster: log in (a code is asked only if the session needs one).
     session->connectToCluster();
+    return page;
+}
+
+MonitorPage* MainWindow::openArchivedRun(qint64 runId)
+{
+    const QString key = QStringLiteral("archive\n%1").arg(runId);
+    if (MonitorPage* existing = m_monitors.value(key)) {
+        m_pages->setCurrentWidget(existing);
+        return existing;
+    }
+    const Archive::RunList::Entry* entry = m_runList->find(runId);
+    if (!entry)
+        return nullptr;
+    QString error;
+    auto telemetry = m_runList->loadTelemetry(runId, &error);
+    if (!telemetry) {
+        QMessageBox::warning(this, tr("Cannot open run"), tr("Run '%1' cannot be read: %2").arg(entry->run.name, error));
+        return nullptr;
+    }
+    // Offline: the monitor stands over the stored text; no cluster, no alerts.
+    auto* monitor = new JobMonitor(m_runList->jobRecord(runId), std::move(telemetry), this);
+    auto* page = new MonitorPage(monitor);
+    m_monitors.insert(key, page);
+    m_pages->setCurrentIndex(m_pages->addTab(page, tr("Run %1").arg(entry->run.name)));
+    page->refresh();
+    return page;
+}
+
+QWidget* MainWindow::compareRuns(const QList<qint64>& runIds)
+{
+    auto* page = new ComparisonPage(m_runList, runIds);
+    m_pages->setCurrentIndex(m_pages->addTab(page, tr("Compare %1 runs").arg(runIds.size())));
     return page;
 }
 

@@ -9,6 +9,11 @@ class QLabel;
 class QSystemTrayIcon;
 class QTabWidget;
 
+namespace TuneDeck::Archive {
+class RunArchive;
+class RunList;
+}
+
 namespace TuneDeck {
 class ClusterSession;
 class ClusterSessions;
@@ -24,6 +29,7 @@ class ClustersPage;
 class JobDesignPage;
 class JobsPage;
 class MonitorPage;
+class RunsPage;
 
 // The top-level window: stacks the pages (Clusters, New job, Jobs, Runs), owns the menus, shortcuts
 // and status bar, and connects the pages' requests to core (STYLE.md item 27: pages get their core
@@ -43,6 +49,8 @@ public:
     ClustersPage* clustersPage() const { return m_clustersPage; }
     JobDesignPage* jobDesignPage() const { return m_designPage; }
     JobsPage* jobsPage() const { return m_jobsPage; }
+    RunsPage* runsPage() const { return m_runsPage; }
+    Archive::RunList* runList() const { return m_runList; }
     QTabWidget* pages() const { return m_pages; }
 
     // Loads a job spec into the designer (tunedeck gui FILE, File > Open). False, with a message box,
@@ -54,6 +62,10 @@ public:
     // Opens (or shows) the live monitor tab of a job, logging in to its cluster if needed.
     // inBackground: the tab is added behind the current one (re-attaching at start).
     MonitorPage* openMonitor(const QString& cluster, const QString& jobId, bool inBackground = false);
+    // An archived run in the monitor's view, offline (Runs page, Open).
+    MonitorPage* openArchivedRun(qint64 runId);
+    // The selected archived runs side by side (Runs page, Compare).
+    QWidget* compareRuns(const QList<qint64>& runIds);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -84,9 +96,12 @@ private:
     ClustersPage* m_clustersPage;
     JobDesignPage* m_designPage;
     JobsPage* m_jobsPage;
+    std::unique_ptr<Archive::RunArchive> m_archive;
+    Archive::RunList* m_runList;
+    RunsPage* m_runsPage;
     QLabel* m_connections;
     QString m_specPath;
-    QHash<QString, MonitorPage*> m_monitors; // "cluster\njob id"
+    QHash<QString, MonitorPage*> m_monitors; // "cluster\njob id", or "archive\nrun id" for an archived run
     QSystemTrayIcon* m_tray = nullptr; // where the desktop has a tray
     quint64 m_submitId = 0;
 };

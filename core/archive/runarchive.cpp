@@ -160,6 +160,8 @@ RunArchive::~RunArchive()
 
 QString RunArchive::defaultPath()
 {
+    if (const QString path = qEnvironmentVariable("TUNEDECK_ARCHIVE"); !path.isEmpty())
+        return path;
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/archive.sqlite";
 }
 

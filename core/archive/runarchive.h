@@ -30,7 +30,7 @@ public:
     RunArchive(const RunArchive&) = delete;
     RunArchive& operator=(const RunArchive&) = delete;
 
-    // <AppDataLocation>/archive.sqlite (~/.local/share/TuneDeck/tunedeck/archive.sqlite).
+    // $TUNEDECK_ARCHIVE, else <AppDataLocation>/archive.sqlite (~/.local/share/TuneDeck/tunedeck/archive.sqlite).
     static QString defaultPath();
     // Opens (creating when missing) the archive; returns an error message naming the file, or empty.
     QString open(const QString& path = defaultPath());

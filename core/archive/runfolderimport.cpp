@@ -30,7 +30,7 @@ namespace {
 
 constexpr qint64 LogLimit = qint64(1) << 30; // one file held in memory whole; a 50 h dmon log is ~300 MB
 constexpr qint64 DetectBytes = 64 * 1024;
-const QString BatchHost = QStringLiteral("batch host");
+const QString BatchHost = QStringLiteral("batch-host");
 
 // Names that are worth opening in a folder: telemetry, Slurm output, trainer logs, job files.
 bool interestingName(const QString& name)

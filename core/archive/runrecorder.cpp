@@ -153,7 +153,8 @@ void RunRecorder::saveRecord(const JobRecord& record)
         && before.timeLimitSeconds == m_run.timeLimitSeconds)
         return;
     if (QString error = m_archive->saveRun(m_run); !error.isEmpty())
-        fail(error);
+        return fail(error);
+    Q_EMIT runSaved();
 }
 
 void RunRecorder::finishIfEnded()
@@ -172,6 +173,7 @@ void RunRecorder::finishIfEnded()
         if (QString error = m_archive->compactFile(id); !error.isEmpty())
             fail(error);
     }
+    Q_EMIT runSaved();
 }
 
 void RunRecorder::fail(const QString& message)

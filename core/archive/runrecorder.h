@@ -46,6 +46,8 @@ public:
 Q_SIGNALS:
     // Writing failed (a full disk): the message names the archive and the file. Following goes on.
     void archiveError(const QString& message);
+    // The run's row changed (state, nodes, figures at the end): the runs list reloads.
+    void runSaved();
 
 private:
     void onFollow(RunMonitor& runMonitor);

@@ -39,7 +39,7 @@ private Q_SLOTS:
         QVERIFY2(imported.exitCode == 0, imported.err.constData());
         QCOMPARE(imported.out,
             QByteArray("archived run 1 'llama3-70b-ft': 4 × 4 GPUs, step 3 of 21, 2962.79 s/step, ended by time_limit\n"));
-        QVERIFY(imported.err.contains("dmon.txt: read as dmon of batch host"));
+        QVERIFY(imported.err.contains("dmon.txt: read as dmon of batch-host"));
 
         const ProcessResult again = run({ QStringLiteral("import-run"), Walkthrough });
         QCOMPARE(again.exitCode, 0);

@@ -81,7 +81,7 @@ private Q_SLOTS:
             const QList<RunArchive::Segment> text = archive.rawText(f.id);
             QCOMPARE(text.size(), 1);
             QCOMPARE(text.first().bytes, readFile(f.path));
-            QCOMPARE(f.node, f.kind == FileKind::TrainerLog ? QString() : QStringLiteral("batch host"));
+            QCOMPARE(f.node, f.kind == FileKind::TrainerLog ? QString() : QStringLiteral("batch-host"));
             raw += text.first().bytes.size();
         }
         QVERIFY2(archive.diskBytes() < raw, qPrintable(QStringLiteral("%1 of %2").arg(archive.diskBytes()).arg(raw)));

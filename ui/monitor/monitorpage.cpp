@@ -432,10 +432,11 @@ void MonitorPage::refresh()
 {
     const JobRecord& record = m_monitor->record();
     const QStringList nodes = m_monitor->nodes();
-    m_header->setText(tr("<b>Job %1</b> %2 on %3 — <b>%4</b>: %5")
-                          .arg(record.status.jobId.toHtmlEscaped(), record.status.name.toHtmlEscaped(),
-                              record.cluster.toHtmlEscaped(), jobPhaseName(record.status.phase),
-                              explainJob(record.status, record.ownerUid).toHtmlEscaped()));
+    // An imported run folder has no cluster: say where it came from instead.
+    const QString where = record.cluster.isEmpty() ? tr("(imported)") : tr("on %1").arg(record.cluster.toHtmlEscaped());
+    m_header->setText(tr("<b>Job %1</b> %2 %3 — <b>%4</b>: %5")
+                          .arg(record.status.jobId.toHtmlEscaped(), record.status.name.toHtmlEscaped(), where,
+                              jobPhaseName(record.status.phase), explainJob(record.status, record.ownerUid).toHtmlEscaped()));
     if (!m_monitor->isFollowing()) {
         m_progress->setText(m_monitor->waitingReason());
         m_flags->clear();
