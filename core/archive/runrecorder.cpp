@@ -3,6 +3,8 @@
 #include "core/archive/runarchive.h"
 #include "core/archive/runloader.h"
 #include "core/archive/runsummary.h"
+#include "core/job/jobspecio.h"
+#include "core/util/slurmvalues.h"
 #include "core/remote/jobmonitor.h"
 #include "core/remote/runmonitor.h"
 #include "core/telemetry/trainerlogreader.h"
@@ -58,6 +60,12 @@ QString archiveSubmission(RunArchive& archive, const JobRecord& record, const QB
     ArchivedRun run = archive.runBySource(trackedRunSource(record.cluster, record.status.jobId)).value_or(ArchivedRun {});
     applyRecord(run, record);
     run.specYaml = specYaml;
+    // The shape as designed: the record knows nodes and GPUs per node, the spec also the GPU type.
+    if (const JobSpecLoadResult spec = loadJobSpecFromYaml(specYaml, run.name); spec.ok()) {
+        run.gpuType = spec.spec.slurm.gpuType;
+        if (!run.timeLimitSeconds)
+            run.timeLimitSeconds = parseSlurmDuration(spec.spec.slurm.time);
+    }
     run.sbatchScript = sbatch;
     run.accelerateConfig = accelerate;
     run.trainConfig = train;
@@ -126,6 +134,7 @@ void RunRecorder::onFollow(RunMonitor& runMonitor)
                 if (QString error = m_archive->appendBytes(found->second, state.segment, offset, lines, state.tail);
                     !error.isEmpty())
                     fail(error);
+                m_dirty = true;
             });
     }
 }
@@ -159,9 +168,13 @@ void RunRecorder::saveRecord(const JobRecord& record)
 
 void RunRecorder::finishIfEnded()
 {
-    if (m_finished || !m_monitor || !m_monitor->record().status.isTerminal() || !m_monitor->telemetry())
+    // The last lines may arrive after Slurm says the job ended: the figures are computed again whenever
+    // more arrived since.
+    if ((m_finished && !m_dirty) || !m_monitor || !m_monitor->record().status.isTerminal() || !m_monitor->telemetry())
         return;
+    const bool first = !m_finished;
     m_finished = true;
+    m_dirty = false;
     const Telemetry::RunTelemetry& telemetry = *m_monitor->telemetry();
     if (const Telemetry::TrainerLogReader* log = telemetry.trainerLog())
         m_run.endedBy = Telemetry::terminationName(log->termination());
@@ -169,9 +182,11 @@ void RunRecorder::finishIfEnded()
     m_run.summary = computeRunSummary(m_run, telemetry).toJson();
     if (QString error = m_archive->saveRun(m_run); !error.isEmpty())
         return fail(error);
-    for (const auto& [path, id] : m_fileIds) {
-        if (QString error = m_archive->compactFile(id); !error.isEmpty())
-            fail(error);
+    if (first) {
+        for (const auto& [path, id] : m_fileIds) {
+            if (QString error = m_archive->compactFile(id); !error.isEmpty())
+                fail(error);
+        }
     }
     Q_EMIT runSaved();
 }

@@ -62,6 +62,7 @@ private:
     QSet<QString> m_resumed;
     bool m_connected = false;
     bool m_finished = false;
+    bool m_dirty = false; // lines stored since the figures were computed
     QString m_lastError;
 };
 

@@ -2,6 +2,8 @@
 // page through the dialogs (host key, then one one-time code), design the walkthrough's job, submit,
 // and watch it reach COMPLETED on the Jobs page, with one code in all.
 #include "../ssh/minibask.h"
+#include "core/archive/runarchive.h"
+#include "core/archive/runlist.h"
 #include "core/job/jobdesign.h"
 #include "core/remote/clustersessions.h"
 #include "core/remote/joblist.h"
@@ -15,6 +17,8 @@
 #include "ui/mainwindow.h"
 #include "ui/monitor/heatmapwidget.h"
 #include "ui/monitor/monitorpage.h"
+#include "ui/runs/comparisonpage.h"
+#include "ui/runs/runspage.h"
 
 #include <QChart>
 #include <QLineSeries>
@@ -29,6 +33,10 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -71,6 +79,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
+        qputenv("TUNEDECK_ARCHIVE", m_home.filePath(QStringLiteral("archive.sqlite")).toUtf8());
         m_cluster = Test::MiniBask::load({ QStringLiteral("sshd"), QStringLiteral("slurm") });
         REQUIRE_MINIBASK(m_cluster);
         QVERIFY(QDir(m_home.path()).mkpath(QStringLiteral(".ssh")));
@@ -284,6 +293,73 @@ private Q_SLOTS:
         QCOMPARE(codesAsked, 1);
         // The job list file holds no secret.
         QVERIFY(!Test::readFile(m_home.filePath(QStringLiteral("jobs.json"))).contains(m_cluster.totpCode()));
+
+        // The run was archived as it streamed: its design, every followed file byte for byte, its figures.
+        Archive::RunList* runs = window.runList();
+        QTRY_VERIFY_WITH_TIMEOUT(!runs->entries().isEmpty() && runs->entries().first().summary.stepsDone == 21, 30000);
+        const Archive::RunList::Entry submitted = runs->entries().first();
+        QCOMPARE(submitted.run.name, QStringLiteral("gui-e2e"));
+        QCOMPARE(submitted.run.cluster, QStringLiteral("baskerville"));
+        QCOMPARE(submitted.run.jobId, jobId);
+        QCOMPARE(submitted.run.state, QStringLiteral("COMPLETED"));
+        QCOMPARE(submitted.run.shapeText(), QStringLiteral("4 × 4 a100_40"));
+        QVERIFY(submitted.run.sbatchScript.startsWith("#!/bin/bash"));
+        QVERIFY(submitted.run.specYaml.contains("job_name: gui-e2e"));
+        QCOMPARE(submitted.summary.gpusRecorded, 16);
+        const QList<Archive::ArchivedFile> files = runs->archive()->files(submitted.run.id);
+        QVERIFY2(files.size() >= 9, qPrintable(QString::number(files.size()))); // 4 dmon, 4 vmstat, the Slurm output
+        for (const Archive::ArchivedFile& f : files)
+            QCOMPARE(f.storedBytes, QFileInfo(f.path).size());
+        QCOMPARE(runs->archive()->integrityCheck(), QStringLiteral("ok"));
+
+        // Closed and opened again, the monitor resumes from the stored offsets: the same samples, once.
+        const QString first = monitor->seriesNames().front();
+        const auto countOf = [](MonitorPage* page) {
+            const auto* t = page->monitor()->telemetry();
+            qint64 n = 0;
+            for (int id = 0; t && id < t->store().seriesKeys().size(); ++id)
+                n += t->store().sampleCount(id);
+            return n;
+        };
+        const qint64 samples = countOf(monitor);
+        QVERIFY(samples > 0);
+        Q_EMIT window.pages()->tabCloseRequested(window.pages()->indexOf(monitor));
+        MonitorPage* again = window.openMonitor(QStringLiteral("baskerville"), jobId);
+        QVERIFY(again);
+        QTRY_COMPARE_WITH_TIMEOUT(again->seriesNames().size(), 16, 30000);
+        QTest::qWait(4000); // two polls: nothing new may arrive, nothing may be read twice
+        QCOMPARE(countOf(again), samples);
+        QVERIFY(again->monitor()->progressText().startsWith(u"step 21 of 21"));
+        for (const Archive::ArchivedFile& f : runs->archive()->files(submitted.run.id))
+            QCOMPARE(f.storedBytes, QFileInfo(f.path).size());
+
+        // Compared with the walkthrough's own run folder, in the window and on the command line.
+        RunsPage* runsPage = window.runsPage();
+        const qint64 walkthrough = runsPage->importPaths({ QStringLiteral(TUNEDECK_SOURCE_DIR "/tests/archive/data/walkthrough") });
+        QVERIFY(walkthrough > 0);
+        auto* comparison = qobject_cast<ComparisonPage*>(window.compareRuns({ walkthrough, submitted.run.id }));
+        QVERIFY(comparison);
+        const Archive::RunComparison& table = comparison->comparison();
+        for (const Archive::ComparisonRow& row : table.rows) {
+            if (row.key == u"steps_done")
+                QCOMPARE(row.texts, QStringList({ QStringLiteral("3 of 21"), QStringLiteral("21 of 21") }));
+            if (row.key == u"ended_by")
+                QCOMPARE(row.texts.first(), QStringLiteral("time_limit"));
+        }
+        screenshot("runs-compare");
+        window.showPage(MainWindow::RunsPageIndex);
+        screenshot("runs");
+        const Test::ProcessResult cli = Test::runTunedeck({ QStringLiteral("compare"), QString::number(walkthrough),
+            QString::number(submitted.run.id), QStringLiteral("--json"), QStringLiteral("--archive"),
+            m_home.filePath(QStringLiteral("archive.sqlite")) });
+        QVERIFY2(cli.exitCode == 0, cli.err.constData());
+        const QJsonArray columns = QJsonDocument::fromJson(cli.out).object().value(QStringLiteral("runs")).toArray();
+        QCOMPARE(columns.size(), 2);
+        const QJsonObject ours = columns.at(1).toObject().value(QStringLiteral("figures")).toObject();
+        QCOMPARE(ours.value(QStringLiteral("steps_done")).toDouble(), 21.0);
+        QCOMPARE(ours.value(QStringLiteral("gpus_recorded")).toDouble(), 16.0);
+        QVERIFY(ours.value(QStringLiteral("gpu_hours_per_1000_steps")).isDouble());
+        QCOMPARE(columns.at(0).toObject().value(QStringLiteral("figures")).toObject().value(QStringLiteral("steps_done")).toDouble(), 3.0);
     }
 };
 
