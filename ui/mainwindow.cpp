@@ -2,6 +2,8 @@
 
 #include "core/archive/runarchive.h"
 #include "core/archive/runlist.h"
+#include "core/archive/runloader.h"
+#include "core/telemetry/runtelemetry.h"
 #include "core/archive/runrecorder.h"
 #include "core/job/generators.h"
 #include "core/job/importresult.h"
@@ -42,6 +44,7 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QThreadPool>
 
 namespace TuneDeck::Ui {
 namespace {
@@ -352,14 +355,38 @@ MonitorPage* MainWindow::openArchivedRun(qint64 runId)
     const Archive::RunList::Entry* entry = m_runList->find(runId);
     if (!entry)
         return nullptr;
-    QString error;
-    auto telemetry = m_runList->loadTelemetry(runId, &error);
+    // The coarse view draws the first full-range chart at once; the raw text is read in the background
+    // and swapped in (zoomed views then have every sample). A run without a coarse view is read now.
+    auto telemetry = m_runList->loadPreview(runId);
+    const bool preview = telemetry != nullptr;
     if (!telemetry) {
-        QMessageBox::warning(this, tr("Cannot open run"), tr("Run '%1' cannot be read: %2").arg(entry->run.name, error));
-        return nullptr;
+        QString error;
+        telemetry = m_runList->loadTelemetry(runId, &error);
+        if (!telemetry) {
+            QMessageBox::warning(this, tr("Cannot open run"), tr("Run '%1' cannot be read: %2").arg(entry->run.name, error));
+            return nullptr;
+        }
+        m_runList->rebuildPreview(runId, *telemetry);
     }
     // Offline: the monitor stands over the stored text; no cluster, no alerts.
     auto* monitor = new JobMonitor(m_runList->jobRecord(runId), std::move(telemetry), this);
+    if (preview) {
+        // Its own connection: Qt SQL connections belong to the thread that opened them.
+        const QString archivePath = m_archive->path();
+        const Archive::ArchivedRun run = entry->run;
+        QThreadPool::globalInstance()->start([archivePath, run, target = QPointer<JobMonitor>(monitor)]() {
+            Archive::RunArchive archive;
+            if (!archive.open(archivePath).isEmpty())
+                return;
+            auto full = std::make_shared<std::unique_ptr<Telemetry::RunTelemetry>>(Archive::loadRunTelemetry(archive, run));
+            if (!*full)
+                return;
+            QMetaObject::invokeMethod(qApp, [target, full]() {
+                if (target)
+                    target->replaceRecorded(std::move(*full));
+            });
+        });
+    }
     auto* page = new MonitorPage(monitor);
     m_monitors.insert(key, page);
     m_pages->setCurrentIndex(m_pages->addTab(page, tr("Run %1").arg(entry->run.name)));

@@ -52,6 +52,8 @@ const char* const Schema[] = {
     " file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE, seq INTEGER NOT NULL,"
     " segment INTEGER NOT NULL, offset INTEGER NOT NULL, raw_size INTEGER NOT NULL, data BLOB NOT NULL,"
     " PRIMARY KEY(file_id, seq))",
+    "CREATE TABLE IF NOT EXISTS derived("
+    " run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE, coarse_view BLOB NOT NULL)",
 };
 
 const QString RunColumns = QStringLiteral(
@@ -363,6 +365,11 @@ QString RunArchive::removeRun(qint64 runId)
         ok = q.exec();
     }
     if (ok) {
+        q.prepare(QStringLiteral("DELETE FROM derived WHERE run_id = ?"));
+        q.addBindValue(runId);
+        ok = q.exec();
+    }
+    if (ok) {
         q.prepare(QStringLiteral("DELETE FROM runs WHERE id = ?"));
         q.addBindValue(runId);
         ok = q.exec();
@@ -370,6 +377,30 @@ QString RunArchive::removeRun(qint64 runId)
     if (!ok || !t.commit())
         return QStringLiteral("the run archive %1: cannot remove run %2: %3").arg(m_path).arg(runId).arg(q.lastError().text());
     return {};
+}
+
+QString RunArchive::saveCoarseView(qint64 runId, const QByteArray& bytes)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("INSERT OR REPLACE INTO derived(run_id, coarse_view) VALUES(?, ?)"));
+    q.addBindValue(runId);
+    q.addBindValue(bytes);
+    if (!q.exec())
+        return QStringLiteral("the run archive %1: cannot save the chart data of run %2: %3")
+            .arg(m_path)
+            .arg(runId)
+            .arg(q.lastError().text());
+    return {};
+}
+
+QByteArray RunArchive::coarseView(qint64 runId) const
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection, false));
+    q.prepare(QStringLiteral("SELECT coarse_view FROM derived WHERE run_id = ?"));
+    q.addBindValue(runId);
+    if (!q.exec() || !q.next())
+        return {};
+    return q.value(0).toByteArray();
 }
 
 QList<ArchivedFile> RunArchive::files(qint64 runId) const

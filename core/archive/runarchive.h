@@ -17,7 +17,8 @@ namespace TuneDeck::Archive {
 // Tables (docs/archive.md): `runs` (one row per run: shape, states and times, the spec and the three
 // generated files, the derived summary), `files` (each followed or imported file, with where following
 // it stands) and `chunks` (the raw text as read, zlib-compressed, in order). The raw text is the source of
-// truth; the summary is derived from it and rebuilt when it is missing or cannot be read.
+// truth; the summary and the coarse chart data (`derived`) are derived from it and rebuilt when missing or
+// unreadable.
 //
 // Every change is one transaction, so a crash or `kill -9` leaves either the change or nothing, and a
 // full disk fails the change with an error while earlier runs stay as they were. Several TuneDeck
@@ -46,6 +47,9 @@ public:
     // Inserts the run (run.id == 0) or updates the row with the same id; sets run.id. Files are separate.
     QString saveRun(ArchivedRun& run);
     QString saveSummary(qint64 runId, const QJsonObject& summary);
+    // The derived chart data (coarseview.h); empty when there is none.
+    QString saveCoarseView(qint64 runId, const QByteArray& bytes);
+    QByteArray coarseView(qint64 runId) const;
     QString removeRun(qint64 runId);
 
     QList<ArchivedFile> files(qint64 runId) const;

@@ -331,7 +331,9 @@ ArchiveImportResult archiveImport(RunArchive& archive, RunFolderImport& import)
             return error;
         completeRunTimes(import.run, *loaded);
         import.run.summary = computeRunSummary(import.run, *loaded).toJson();
-        return archive.saveRun(import.run);
+        if (QString error = archive.saveRun(import.run); !error.isEmpty())
+            return error;
+        return storeCoarseView(archive, import.run, *loaded);
     });
     result.runId = result.error.isEmpty() ? import.run.id : 0;
     return result;

@@ -91,6 +91,18 @@ std::unique_ptr<Telemetry::RunTelemetry> RunList::loadTelemetry(qint64 runId, QS
     return loadRunTelemetry(*m_archive, e->run, error);
 }
 
+std::unique_ptr<Telemetry::RunTelemetry> RunList::loadPreview(qint64 runId) const
+{
+    const Entry* e = find(runId);
+    return e ? loadRunPreview(*m_archive, e->run) : nullptr;
+}
+
+void RunList::rebuildPreview(qint64 runId, const Telemetry::RunTelemetry& telemetry)
+{
+    if (const Entry* e = find(runId))
+        storeCoarseView(*m_archive, e->run, telemetry);
+}
+
 JobRecord RunList::jobRecord(qint64 runId) const
 {
     JobRecord record;

@@ -56,6 +56,10 @@ public:
     RunComparison compare(const QList<qint64>& runIds) const;
     // What the offline monitor stands over: the run's job record (nodes, state, limit) and its telemetry.
     std::unique_ptr<Telemetry::RunTelemetry> loadTelemetry(qint64 runId, QString* error = nullptr) const;
+    // The coarse view for a first chart in milliseconds (loadRunPreview); nullptr when the run has none.
+    std::unique_ptr<Telemetry::RunTelemetry> loadPreview(qint64 runId) const;
+    // Stores the coarse view of a run loaded in full (one that had none, or a damaged one).
+    void rebuildPreview(qint64 runId, const Telemetry::RunTelemetry& telemetry);
     JobRecord jobRecord(qint64 runId) const;
 
 Q_SIGNALS:

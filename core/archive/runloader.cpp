@@ -1,5 +1,6 @@
 #include "core/archive/runloader.h"
 
+#include "core/archive/coarseview.h"
 #include "core/archive/runarchive.h"
 #include "core/telemetry/runtelemetry.h"
 
@@ -54,6 +55,37 @@ std::unique_ptr<RunTelemetry> loadRunTelemetry(const RunArchive& archive, const 
         telemetry->finish(kind, f.node);
     }
     return telemetry;
+}
+
+std::unique_ptr<RunTelemetry> loadRunPreview(const RunArchive& archive, const ArchivedRun& run)
+{
+    const QByteArray coarse = archive.coarseView(run.id);
+    if (coarse.isEmpty())
+        return nullptr;
+    auto telemetry = std::make_unique<RunTelemetry>(telemetryRunId(run));
+    if (!decodeCoarseView(coarse, telemetry->store()))
+        return nullptr;
+    for (const ArchivedFile& f : archive.files(run.id)) {
+        if (f.kind != FileKind::TrainerLog && f.kind != FileKind::TrainerJsonl)
+            continue;
+        QString error;
+        const QList<RunArchive::Segment> segments = archive.rawText(f.id, &error);
+        if (!error.isEmpty())
+            return nullptr;
+        const TelemetryFile kind = telemetryFile(f.kind);
+        for (qsizetype i = 0; i < segments.size(); ++i) {
+            if (i > 0)
+                telemetry->restart(kind, f.node);
+            telemetry->feed(kind, f.node, segments[i].bytes);
+        }
+        telemetry->finish(kind, f.node);
+    }
+    return telemetry;
+}
+
+QString storeCoarseView(RunArchive& archive, const ArchivedRun& run, const RunTelemetry& telemetry)
+{
+    return archive.saveCoarseView(run.id, encodeCoarseView(telemetry.store()));
 }
 
 void completeRunTimes(ArchivedRun& run, const RunTelemetry& telemetry)

@@ -21,6 +21,12 @@ std::unique_ptr<Telemetry::RunTelemetry> loadRunTelemetry(
     const RunArchive& archive, const ArchivedRun& run, QString* error = nullptr);
 QString telemetryRunId(const ArchivedRun& run);
 
+// What a first full-range chart needs, fast: the derived coarse view of the samples (coarseview.h) and
+// the training logs (small) read in full. nullptr when the run has no readable coarse view yet: load the
+// whole run with loadRunTelemetry() and storeCoarseView() it.
+std::unique_ptr<Telemetry::RunTelemetry> loadRunPreview(const RunArchive& archive, const ArchivedRun& run);
+QString storeCoarseView(RunArchive& archive, const ArchivedRun& run, const Telemetry::RunTelemetry& telemetry);
+
 // Start and end from the samples where the run does not have them yet (an imported folder).
 void completeRunTimes(ArchivedRun& run, const Telemetry::RunTelemetry& telemetry);
 

@@ -182,6 +182,8 @@ void RunRecorder::finishIfEnded()
     m_run.summary = computeRunSummary(m_run, telemetry).toJson();
     if (QString error = m_archive->saveRun(m_run); !error.isEmpty())
         return fail(error);
+    if (QString error = storeCoarseView(*m_archive, m_run, telemetry); !error.isEmpty())
+        return fail(error);
     if (first) {
         for (const auto& [path, id] : m_fileIds) {
             if (QString error = m_archive->compactFile(id); !error.isEmpty())

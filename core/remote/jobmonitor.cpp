@@ -63,6 +63,14 @@ JobMonitor::JobMonitor(const JobRecord& record, std::unique_ptr<Telemetry::RunTe
 
 JobMonitor::~JobMonitor() = default;
 
+void JobMonitor::replaceRecorded(std::unique_ptr<Telemetry::RunTelemetry> recorded)
+{
+    if (m_monitor || !recorded)
+        return;
+    m_recorded = std::move(recorded);
+    Q_EMIT updated();
+}
+
 void JobMonitor::publish()
 {
     if (isFollowing()) {

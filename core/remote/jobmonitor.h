@@ -38,6 +38,9 @@ public:
     ~JobMonitor() override;
 
     const JobRecord& record() const { return m_record; }
+    // Offline: puts the full run in place of what the monitor stood over until now (an archived run
+    // opens from its coarse view while the raw text is read; this swaps in the result).
+    void replaceRecorded(std::unique_ptr<Telemetry::RunTelemetry> recorded);
     // A newer state of the job (from the tracker): nodes appear, the state changes.
     void setRecord(const JobRecord& record);
     // The nodes whose files are followed; empty until Slurm has allocated them.

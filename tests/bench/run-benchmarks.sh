@@ -33,7 +33,7 @@ LOCK=/tmp/tunedeck-build.lock
 if [ "$SHORT" = 0 ]; then
     flock "$LOCK" cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi
-flock "$LOCK" cmake --build "$BUILD_DIR" -j2 --target tunedeck_bench monitor_bench monitor_app_bench >/dev/null
+flock "$LOCK" cmake --build "$BUILD_DIR" -j2 --target tunedeck_bench monitor_bench monitor_app_bench archive_bench >/dev/null
 BENCH=$BUILD_DIR/tests/bench/tunedeck_bench
 
 if [ "$SHORT" = 1 ] && [ ! -s "$FILE" ]; then
@@ -89,6 +89,9 @@ else
     MONITOR=$(QT_QPA_PLATFORM=offscreen "$BUILD_DIR/tests/bench/monitor_bench" 50 60 2>/dev/null)
 fi
 APP=$(QT_QPA_PLATFORM=offscreen QT_FONT_DPI=96 "$BUILD_DIR/tests/bench/monitor_app_bench" "$FILE" 10 2>/dev/null)
+# The run archive: the file as one archived run (reopen, size) and ten of them compared.
+ARCHIVE=$("$BUILD_DIR/tests/bench/archive_bench" "$FILE" /tmp/tunedeck-bench-archive.sqlite)
+rm -f /tmp/tunedeck-bench-archive.sqlite /tmp/tunedeck-bench-archive.sqlite-wal /tmp/tunedeck-bench-archive.sqlite-shm
 
 val() { echo "$1" | awk -v k="$2" '$1 == k { print $2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
@@ -97,7 +100,7 @@ mbs() { awk -v b="$BYTES" -v s="$1" 'BEGIN { printf "%.0f", b / 1e6 / s }'; }
 echo
 echo "column sums (sm): mawk $MAWK_SUM, pandas $PANDAS_SUM, tunedeck $TD_SUM, store $INGEST_SUM, store (portable) $PORTABLE_SUM"
 echo "CPU seconds: mawk $MAWK, pandas $PANDAS (read_csv only), tunedeck parse $TD, store ingest $INGEST, portable $PORTABLE"
-for block in "$PARSE" "$VIEW" "$MEMORY" "$MONITOR" "$APP"; do echo "$block" | sed 's/^/  /'; done
+for block in "$PARSE" "$VIEW" "$MEMORY" "$MONITOR" "$APP" "$ARCHIVE"; do echo "$block" | sed 's/^/  /'; done
 echo
 
 MISSED=0
@@ -139,6 +142,11 @@ target "refresh speed-up vs one full-resolution replace()" "$(val "$MONITOR" ref
 target "points per series within the chart's width" "$(val "$MONITOR" monitor_points_within_width)" "" "=" yes
 target "monitor page refresh over the run, 1366x768" "$(val "$APP" app_refresh_ms)" ms "<=" 16
 target "app memory with the monitor open / store payload" "$(val "$APP" app_memory_over_payload)" "" "<=" 2
+target "archived run reopened to its first full-range chart" "$(val "$ARCHIVE" archive_reopen_ms)" ms "<=" 100
+target "  reopen speed-up over parsing the raw text" "$(val "$ARCHIVE" reopen_speedup)" x ">=" 10
+target "archive size, everything included / raw text" "$(val "$ARCHIVE" archive_over_raw)" "" "<=" 0.5
+target "compare of 10 archived runs" "$(val "$ARCHIVE" compare10_ms)" ms "<=" 1000
+target "archived run gives the raw text's figures and chart" "$(val "$ARCHIVE" same_figures)" "" "=" yes
 echo
 if [ "$MISSED" -gt 0 ]; then
     echo "$MISSED target(s) MISSED"

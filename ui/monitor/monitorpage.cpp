@@ -430,6 +430,12 @@ void MonitorPage::rebuildSeries()
 
 void MonitorPage::refresh()
 {
+    // An archived run swaps its coarse view for the full run: the series ids change with the store.
+    if (m_monitor->telemetry() != m_telemetryShown) {
+        m_telemetryShown = m_monitor->telemetry();
+        m_seriesMetric.clear();
+        m_hostSeriesMetric.clear();
+    }
     const JobRecord& record = m_monitor->record();
     const QStringList nodes = m_monitor->nodes();
     // An imported run folder has no cluster: say where it came from instead.

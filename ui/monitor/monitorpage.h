@@ -122,6 +122,7 @@ private:
     QCheckBox* m_follow;
     qsizetype m_logShown = -1;
     QString m_seriesMetric;
+    const void* m_telemetryShown = nullptr; // series ids belong to one telemetry's store
 };
 
 } // namespace TuneDeck::Ui
