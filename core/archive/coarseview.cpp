@@ -32,20 +32,31 @@ QByteArray encodeCoarseView(const Telemetry::MetricStore& store, int columns)
         const auto range = store.timeRange(id);
         // A series with fewer samples than columns is kept whole (a column per sample).
         const int wanted = int(std::min<qint64>(columns, std::max<qint64>(1, store.sampleCount(id))));
-        const QList<Telemetry::ViewColumn> view
-            = range ? store.view(id, range->first, range->second + 1, wanted) : QList<Telemetry::ViewColumn>();
+        const QList<Telemetry::ViewColumn> view = range && store.sampleCount(id) > columns
+            ? store.view(id, range->first, range->second + 1, wanted)
+            : QList<Telemetry::ViewColumn>();
         const qint64 width = range ? std::max<qint64>(1, (range->second + 1 - range->first + wanted - 1) / wanted) : 1;
         times.clear();
         mins.clear();
         maxs.clear();
         rising.clear();
-        for (const Telemetry::ViewColumn& c : view) {
-            times.push_back(c.t);
-            mins.push_back(c.min);
-            maxs.push_back(c.max);
-            rising.push_back(c.first > c.last ? 0 : 1);
+        if (store.sampleCount(id) <= columns) {
+            // Kept whole: each sample at its own time (a view column starts before its sample).
+            for (const auto& [t, v] : store.samples(id, range ? range->first : 0, range ? range->second + 1 : 0)) {
+                times.push_back(t);
+                mins.push_back(v);
+                maxs.push_back(v);
+                rising.push_back(1);
+            }
+        } else {
+            for (const Telemetry::ViewColumn& c : view) {
+                times.push_back(c.t);
+                mins.push_back(c.min);
+                maxs.push_back(c.max);
+                rising.push_back(c.first > c.last ? 0 : 1);
+            }
         }
-        const quint32 n = quint32(view.size());
+        const quint32 n = quint32(times.size());
         out << k.run << k.node << qint32(k.gpu) << k.metric << qint64(width) << n;
         // The arrays as they are in memory (this machine's byte order, checked by the magic number).
         out.writeRawData(reinterpret_cast<const char*>(times.data()), int(n * sizeof(qint64)));
