@@ -3,7 +3,6 @@
 #include "core/archive/runarchive.h"
 #include "core/archive/runlist.h"
 #include "core/archive/runloader.h"
-#include "core/telemetry/runtelemetry.h"
 #include "core/archive/runrecorder.h"
 #include "core/job/generators.h"
 #include "core/job/importresult.h"
@@ -14,6 +13,7 @@
 #include "core/remote/joblist.h"
 #include "core/remote/jobmonitor.h"
 #include "core/remote/jobnotification.h"
+#include "core/telemetry/runtelemetry.h"
 #include "core/util/atomicfiles.h"
 #include "core/util/inputfile.h"
 #include "ui/clusters/clusterspage.h"
@@ -58,7 +58,6 @@ void rememberFolder(const QString& path)
 {
     QSettings().setValue(QStringLiteral("files/lastFolder"), QFileInfo(path).absolutePath());
 }
-
 
 } // namespace
 
@@ -126,7 +125,8 @@ MainWindow::MainWindow(ClusterSessions* sessions, JobList* jobs, QWidget* parent
             return;
         const JobSpecLoadResult loaded = loadJobSpecFromYaml(entry->run.specYaml, entry->run.name);
         if (!loaded.ok()) {
-            statusBar()->showMessage(tr("The spec of run '%1' cannot be read: %2").arg(entry->run.name, loaded.errors.value(0)));
+            statusBar()->showMessage(
+                tr("The spec of run '%1' cannot be read: %2").arg(entry->run.name, loaded.errors.value(0)));
             return;
         }
         m_design->setSpec(loaded.spec);
@@ -173,8 +173,9 @@ MainWindow::MainWindow(ClusterSessions* sessions, JobList* jobs, QWidget* parent
                     if (record.cluster != cluster || record.status.jobId != result.jobId)
                         continue;
                     const RenderedJob& files = m_design->rendered();
-                    const QString error = Archive::archiveSubmission(*m_archive, record, saveJobSpecToYaml(m_design->submitSpec()),
-                        files.sbatchScript, files.accelerateYaml, files.trainYaml);
+                    const QString error
+                        = Archive::archiveSubmission(*m_archive, record, saveJobSpecToYaml(m_design->submitSpec()),
+                            files.sbatchScript, files.accelerateYaml, files.trainYaml);
                     if (!error.isEmpty())
                         statusBar()->showMessage(tr("The run is not archived: %1").arg(error), 15000);
                     m_runList->reload();
@@ -321,8 +322,10 @@ MonitorPage* MainWindow::openMonitor(const QString& cluster, const QString& jobI
         return nullptr;
     ClusterSession* session = m_sessions->session(cluster);
     // Everything the monitor follows is archived as it arrives, and resumed from there after a restart.
-    Archive::RunRecorder* recorder = m_archive->isOpen() ? new Archive::RunRecorder(m_archive.get(), *record, this) : nullptr;
-    auto* monitor = new JobMonitor(session, *record, this, recorder ? recorder->followHook() : std::function<void(RunMonitor&)>());
+    Archive::RunRecorder* recorder
+        = m_archive->isOpen() ? new Archive::RunRecorder(m_archive.get(), *record, this) : nullptr;
+    auto* monitor = new JobMonitor(
+        session, *record, this, recorder ? recorder->followHook() : std::function<void(RunMonitor&)>());
     if (recorder) {
         recorder->attach(monitor);
         connect(monitor, &QObject::destroyed, recorder, &QObject::deleteLater);
@@ -363,7 +366,8 @@ MonitorPage* MainWindow::openArchivedRun(qint64 runId)
         QString error;
         telemetry = m_runList->loadTelemetry(runId, &error);
         if (!telemetry) {
-            QMessageBox::warning(this, tr("Cannot open run"), tr("Run '%1' cannot be read: %2").arg(entry->run.name, error));
+            QMessageBox::warning(
+                this, tr("Cannot open run"), tr("Run '%1' cannot be read: %2").arg(entry->run.name, error));
             return nullptr;
         }
         m_runList->rebuildPreview(runId, *telemetry);
@@ -378,7 +382,8 @@ MonitorPage* MainWindow::openArchivedRun(qint64 runId)
             Archive::RunArchive archive;
             if (!archive.open(archivePath).isEmpty())
                 return;
-            auto full = std::make_shared<std::unique_ptr<Telemetry::RunTelemetry>>(Archive::loadRunTelemetry(archive, run));
+            auto full
+                = std::make_shared<std::unique_ptr<Telemetry::RunTelemetry>>(Archive::loadRunTelemetry(archive, run));
             if (!*full)
                 return;
             QMetaObject::invokeMethod(qApp, [target, full]() {

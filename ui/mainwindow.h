@@ -12,7 +12,7 @@ class QTabWidget;
 namespace TuneDeck::Archive {
 class RunArchive;
 class RunList;
-}
+} // namespace TuneDeck::Archive
 
 namespace TuneDeck {
 class ClusterSession;

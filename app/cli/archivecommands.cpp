@@ -31,7 +31,8 @@ const QCommandLineOption& archiveOption()
 
 const QCommandLineOption& jsonOption()
 {
-    static const QCommandLineOption option(QStringLiteral("json"), QStringLiteral("print JSON; unknown values are null"));
+    static const QCommandLineOption option(
+        QStringLiteral("json"), QStringLiteral("print JSON; unknown values are null"));
     return option;
 }
 
@@ -103,8 +104,10 @@ int runImportRun(const QStringList& arguments)
         "Adds a run to the archive from files already on disk: a folder (dmon.txt or dmon-<node>.txt, cpu.txt or "
         "vmstat, stdout-<id>.out or slurm-<id>.out, trainer_log.jsonl, the sbatch script and YAMLs) or the files "
         "themselves. All the paths given make one run; importing the same paths again adds nothing."));
-    parser.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("run folder or files"), QStringLiteral("PATH..."));
-    const QCommandLineOption nameOption(QStringLiteral("name"), QStringLiteral("the run's name"), QStringLiteral("NAME"));
+    parser.addPositionalArgument(
+        QStringLiteral("PATH"), QStringLiteral("run folder or files"), QStringLiteral("PATH..."));
+    const QCommandLineOption nameOption(
+        QStringLiteral("name"), QStringLiteral("the run's name"), QStringLiteral("NAME"));
     parser.addOption(nameOption);
     if (const int code = parse(parser, QStringLiteral("import-run"), arguments); code >= 0)
         return code;
@@ -138,7 +141,8 @@ int runImportRun(const QStringList& arguments)
     const auto summary = RunSummary::fromJson(import.run.summary).value_or(RunSummary {});
     out << "archived run " << result.runId << " '" << terminalSafe(import.run.name) << "': " << import.run.shapeText();
     if (summary.stepsDone)
-        out << ", step " << *summary.stepsDone << " of " << (summary.totalSteps ? QString::number(*summary.totalSteps) : QStringLiteral("?"));
+        out << ", step " << *summary.stepsDone << " of "
+            << (summary.totalSteps ? QString::number(*summary.totalSteps) : QStringLiteral("?"));
     if (summary.secondsPerStep)
         out << ", " << formatNumber(summary.secondsPerStep, 2) << " s/step";
     if (!import.run.endedBy.isEmpty())
@@ -179,7 +183,11 @@ int runRuns(const QStringList& arguments)
         if (!error.isEmpty())
             err << "warning: run " << run.id << ": " << terminalSafe(error) << '\n';
         if (parser.isSet(jsonOption())) {
-            QJsonObject o = comparisonJson(compareRuns({ run }, { s })).value(QStringLiteral("runs")).toArray().first().toObject();
+            QJsonObject o = comparisonJson(compareRuns({ run }, { s }))
+                                .value(QStringLiteral("runs"))
+                                .toArray()
+                                .first()
+                                .toObject();
             o.insert(QStringLiteral("date"), dateText(run));
             json.append(o);
             continue;
@@ -207,9 +215,11 @@ int runCompare(const QStringList& arguments)
     parser.setApplicationDescription(QStringLiteral(
         "Compares archived runs (by id or name): shape, state, steps, seconds per step, throughput, SM utilisation, "
         "power, GPU memory, GPU-hours per 1 000 steps, queue wait, and the job specs field by field."));
-    parser.addPositionalArgument(QStringLiteral("RUN"), QStringLiteral("runs to compare"), QStringLiteral("RUN RUN..."));
+    parser.addPositionalArgument(
+        QStringLiteral("RUN"), QStringLiteral("runs to compare"), QStringLiteral("RUN RUN..."));
     parser.addOption(jsonOption());
-    const QCommandLineOption differencesOption(QStringLiteral("differences"), QStringLiteral("only the rows that differ"));
+    const QCommandLineOption differencesOption(
+        QStringLiteral("differences"), QStringLiteral("only the rows that differ"));
     parser.addOption(differencesOption);
     if (const int code = parse(parser, QStringLiteral("compare"), arguments); code >= 0)
         return code;

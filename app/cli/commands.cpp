@@ -18,7 +18,8 @@ std::span<const Command> commands()
         Command { "import-run", "add existing run folders or files (dmon, vmstat, Slurm output) to the run archive",
             &runImportRun },
         Command { "runs", "list the archived runs (--json)", &runRuns },
-        Command { "compare", "compare archived runs: throughput, utilisation, GPU-hours, design (--json)", &runCompare },
+        Command {
+            "compare", "compare archived runs: throughput, utilisation, GPU-hours, design (--json)", &runCompare },
         Command { "report", "the efficiency report of one archived run (--json)", &runReport },
         Command { "rm-run", "remove a run from the archive", &runRemoveRun },
     };

@@ -30,7 +30,10 @@ QString ArchivedRun::shapeText() const
 {
     if (nodes <= 0 || gpusPerNode <= 0)
         return gpuType.isEmpty() ? QStringLiteral("?") : QStringLiteral("? × ? %1").arg(gpuType);
-    return QStringLiteral("%1 × %2 %3").arg(nodes).arg(gpusPerNode).arg(gpuType.isEmpty() ? QStringLiteral("GPUs") : gpuType);
+    return QStringLiteral("%1 × %2 %3")
+        .arg(nodes)
+        .arg(gpusPerNode)
+        .arg(gpuType.isEmpty() ? QStringLiteral("GPUs") : gpuType);
 }
 
 } // namespace TuneDeck::Archive

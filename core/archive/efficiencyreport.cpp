@@ -51,14 +51,16 @@ QList<ReportFinding> efficiencyReport(const ArchivedRun& run, const RunSummary& 
                                        .arg(formatSlurmDuration(*maxTime))
                                        .arg(jobs);
                 } else {
-                    f.suggestion = QObject::tr("Ask for --time %1 (the need plus 10 %).").arg(formatSlurmDuration(suggested));
+                    f.suggestion
+                        = QObject::tr("Ask for --time %1 (the need plus 10 %).").arg(formatSlurmDuration(suggested));
                 }
             }
         } else {
-            f.finding = QObject::tr("All %1 steps at %2 s/step need about %3 h of training; the time limit is not known.")
-                            .arg(*s.totalSteps)
-                            .arg(*s.secondsPerStep, 0, 'f', 0)
-                            .arg(hours(needHours));
+            f.finding
+                = QObject::tr("All %1 steps at %2 s/step need about %3 h of training; the time limit is not known.")
+                      .arg(*s.totalSteps)
+                      .arg(*s.secondsPerStep, 0, 'f', 0)
+                      .arg(hours(needHours));
         }
         out.append(f);
     }
@@ -69,10 +71,11 @@ QList<ReportFinding> efficiencyReport(const ArchivedRun& run, const RunSummary& 
         const qint64 stepsPerLimit = qint64(double(*run.timeLimitSeconds) / *s.secondsPerStep);
         const qint64 every = std::max<qint64>(1, stepsPerLimit / 2);
         if (s.lastCheckpointStep < 0) {
-            f.finding = QObject::tr("The time limit stopped the run at step %1 with no checkpoint saved: the next job "
-                                    "starts again from step 0%2.")
-                            .arg(s.stepsDone.value_or(0))
-                            .arg(s.gpuHours ? QObject::tr(", and %1 GPU-hours are lost").arg(hours(*s.gpuHours)) : QString());
+            f.finding
+                = QObject::tr("The time limit stopped the run at step %1 with no checkpoint saved: the next job "
+                              "starts again from step 0%2.")
+                      .arg(s.stepsDone.value_or(0))
+                      .arg(s.gpuHours ? QObject::tr(", and %1 GPU-hours are lost").arg(hours(*s.gpuHours)) : QString());
         } else {
             f.finding = QObject::tr("The time limit stopped the run at step %1; the last checkpoint was at step %2.")
                             .arg(s.stepsDone.value_or(0))
@@ -97,7 +100,8 @@ QList<ReportFinding> efficiencyReport(const ArchivedRun& run, const RunSummary& 
             for (const RunSummary::IdleGpu& g : s.idleGpus)
                 which << QObject::tr("%1 GPU %2 for %3").arg(g.node).arg(g.gpu).arg(formatSeconds(g.seconds));
             f.finding = QObject::tr("Idle while the others worked: %1.").arg(which.join(QStringLiteral("; ")));
-            f.suggestion = QObject::tr("Check that every GPU gets a process (accelerate's num_processes = nodes × GPUs per node).");
+            f.suggestion = QObject::tr(
+                "Check that every GPU gets a process (accelerate's num_processes = nodes × GPUs per node).");
         }
         out.append(f);
     }
@@ -109,7 +113,8 @@ QList<ReportFinding> efficiencyReport(const ArchivedRun& run, const RunSummary& 
                 continue;
             const double usedGiB = *s.fbPeakMiB / 1024.0;
             ReportFinding f { QStringLiteral("gpu_memory"), QObject::tr("GPU memory"),
-                QObject::tr("Peak %1 GiB of %2 GiB per GPU.").arg(usedGiB, 0, 'f', 1).arg(type.memoryGiB, 0, 'f', 0), {} };
+                QObject::tr("Peak %1 GiB of %2 GiB per GPU.").arg(usedGiB, 0, 'f', 1).arg(type.memoryGiB, 0, 'f', 0),
+                {} };
             if (usedGiB < type.memoryGiB * 0.5)
                 f.suggestion = QObject::tr("Less than half used: a larger per-device batch, or fewer GPUs, would fit.");
             out.append(f);
@@ -141,14 +146,17 @@ QList<ReportFinding> efficiencyReport(const ArchivedRun& run, const RunSummary& 
             QObject::tr("Only %1 of the %2 GPUs were recorded, so the GPU figures speak for those only.")
                 .arg(s.gpusRecorded)
                 .arg(run.gpus()),
-            QObject::tr("Record nvidia-smi dmon on every node (srun --ntasks-per-node=1 …, as TuneDeck's scripts do).") });
+            QObject::tr(
+                "Record nvidia-smi dmon on every node (srun --ntasks-per-node=1 …, as TuneDeck's scripts do).") });
     }
 
     if (s.gpuHours) {
         ReportFinding f { QStringLiteral("gpu_hours"), QObject::tr("GPU-hours"),
             QObject::tr("%1 GPU-hours used%2.")
                 .arg(hours(*s.gpuHours))
-                .arg(s.gpuHoursPer1000Steps ? QObject::tr(", %1 per 1 000 steps").arg(*s.gpuHoursPer1000Steps, 0, 'f', 0) : QString()),
+                .arg(s.gpuHoursPer1000Steps
+                        ? QObject::tr(", %1 per 1 000 steps").arg(*s.gpuHoursPer1000Steps, 0, 'f', 0)
+                        : QString()),
             {} };
         if (s.smMean && *s.smMean < 50 && s.gpusRecorded > 0)
             f.suggestion = QObject::tr("The recorded GPUs were busy only %1 % of the time on average: look at the "

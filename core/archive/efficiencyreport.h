@@ -17,7 +17,8 @@ namespace TuneDeck::Archive {
 // and what to change, in numbers where the data gives them.
 struct ReportFinding
 {
-    QString topic; // stable key: "time_limit", "checkpoints", "idle_gpus", "gpu_memory", "host_memory", "recording", "gpu_hours"
+    QString topic; // stable key: "time_limit", "checkpoints", "idle_gpus", "gpu_memory", "host_memory", "recording",
+                   // "gpu_hours"
     QString title;
     QString finding;
     QString suggestion; // empty when there is nothing to change

@@ -8,6 +8,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
+#include <QThread>
 #include <QUuid>
 #include <QVariant>
 
@@ -26,6 +27,15 @@ QVariant optional(const std::optional<qint64>& v)
 QString text(const QString& s)
 {
     return s.isNull() ? QStringLiteral("") : s;
+}
+
+// Prepares `sql`, binds `values` in order and runs it.
+bool exec(QSqlQuery& q, const QString& sql, std::initializer_list<QVariant> values)
+{
+    q.prepare(sql);
+    for (const QVariant& v : values)
+        q.addBindValue(v);
+    return q.exec();
 }
 
 std::optional<qint64> optionalValue(const QVariant& v)
@@ -147,8 +157,7 @@ private:
 
 RunArchive::RunArchive()
     : m_connection(QStringLiteral("tunedeck-archive-") + QUuid::createUuid().toString(QUuid::WithoutBraces))
-{
-}
+{ }
 
 RunArchive::~RunArchive()
 {
@@ -189,8 +198,9 @@ QString RunArchive::open(const QString& path)
         return QStringLiteral("the run archive %1: not a regular file").arg(path);
     if (!QDir().mkpath(info.absolutePath()))
         return QStringLiteral("the run archive %1: cannot create the folder %2").arg(path, info.absolutePath());
-    QSqlDatabase db = QSqlDatabase::contains(m_connection) ? QSqlDatabase::database(m_connection, false)
-                                                           : QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+    QSqlDatabase db = QSqlDatabase::contains(m_connection)
+        ? QSqlDatabase::database(m_connection, false)
+        : QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
     db.setDatabaseName(path);
     // A second TuneDeck writing at the same moment: wait for its lock instead of failing at once.
     db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
@@ -199,9 +209,16 @@ QString RunArchive::open(const QString& path)
     QSqlQuery q(db);
     // WAL: readers never block the writer, and a crash mid-write leaves the last committed state.
     for (const char* pragma : { "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON" }) {
-        if (!q.exec(QString::fromLatin1(pragma))) {
-            const QString error = QStringLiteral("the run archive %1: %2 (is it a TuneDeck archive?)")
-                                      .arg(path, q.lastError().text());
+        // Two TuneDecks opening a new archive at the same moment both switch it to WAL; SQLite answers
+        // one of them SQLITE_BUSY at once, without the busy wait (waiting could deadlock): try again.
+        bool ok = q.exec(QString::fromLatin1(pragma));
+        for (int attempt = 0; !ok && attempt < 100 && q.lastError().nativeErrorCode() == u"5"; ++attempt) {
+            QThread::msleep(50);
+            ok = q.exec(QString::fromLatin1(pragma));
+        }
+        if (!ok) {
+            const QString error
+                = QStringLiteral("the run archive %1: %2 (is it a TuneDeck archive?)").arg(path, q.lastError().text());
             db.close();
             return error;
         }
@@ -209,8 +226,8 @@ QString RunArchive::open(const QString& path)
     Transaction t(db, m_inTransaction);
     for (const char* statement : Schema) {
         if (!q.exec(QString::fromLatin1(statement))) {
-            const QString error = QStringLiteral("the run archive %1: cannot create its tables: %2")
-                                      .arg(path, q.lastError().text());
+            const QString error
+                = QStringLiteral("the run archive %1: cannot create its tables: %2").arg(path, q.lastError().text());
             return error;
         }
     }
@@ -222,9 +239,7 @@ QString RunArchive::open(const QString& path)
                 .arg(q.value(0).toInt())
                 .arg(SchemaVersion);
     } else {
-        q.prepare(QStringLiteral("INSERT INTO meta(key, value) VALUES('schema', ?)"));
-        q.addBindValue(SchemaVersion);
-        if (!q.exec())
+        if (!exec(q, QStringLiteral("INSERT INTO meta(key, value) VALUES('schema', ?)"), { SchemaVersion }))
             return lastError("write its schema version");
     }
     if (!t.commit())
@@ -246,9 +261,7 @@ QList<ArchivedRun> RunArchive::runs() const
 std::optional<ArchivedRun> RunArchive::run(qint64 id) const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral("SELECT %1 FROM runs WHERE id = ?").arg(RunColumns));
-    q.addBindValue(id);
-    if (!q.exec() || !q.next())
+    if (!exec(q, QStringLiteral("SELECT %1 FROM runs WHERE id = ?").arg(RunColumns), { id }) || !q.next())
         return std::nullopt;
     return runFromQuery(q);
 }
@@ -256,9 +269,7 @@ std::optional<ArchivedRun> RunArchive::run(qint64 id) const
 std::optional<ArchivedRun> RunArchive::runBySource(const QString& source) const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral("SELECT %1 FROM runs WHERE source = ?").arg(RunColumns));
-    q.addBindValue(source);
-    if (!q.exec() || !q.next())
+    if (!exec(q, QStringLiteral("SELECT %1 FROM runs WHERE source = ?").arg(RunColumns), { source }) || !q.next())
         return std::nullopt;
     return runFromQuery(q);
 }
@@ -296,10 +307,12 @@ QString RunArchive::saveRun(ArchivedRun& run)
         run.archivedMs = QDateTime::currentMSecsSinceEpoch();
     const QString columns = QStringLiteral(
         "source, name, cluster, job_id, attempts, nodes, gpus_per_node, gpu_type, state, ended_by, submitted_ms,"
-        " started_ms, ended_ms, time_limit_s, spec_yaml, sbatch, accelerate_yaml, train_yaml, archived_ms, summary_json,"
+        " started_ms, ended_ms, time_limit_s, spec_yaml, sbatch, accelerate_yaml, train_yaml, archived_ms, "
+        "summary_json,"
         " queue_wait_s");
     if (run.id == 0) {
-        q.prepare(QStringLiteral("INSERT INTO runs(%1) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)").arg(columns));
+        q.prepare(
+            QStringLiteral("INSERT INTO runs(%1) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)").arg(columns));
     } else {
         q.prepare(QStringLiteral(
             "UPDATE runs SET source=?, name=?, cluster=?, job_id=?, attempts=?, nodes=?, gpus_per_node=?, gpu_type=?,"
@@ -330,7 +343,8 @@ QString RunArchive::saveRun(ArchivedRun& run)
     if (run.id != 0)
         q.addBindValue(run.id);
     if (!q.exec())
-        return QStringLiteral("the run archive %1: cannot save the run '%2': %3").arg(m_path, run.name, q.lastError().text());
+        return QStringLiteral("the run archive %1: cannot save the run '%2': %3")
+            .arg(m_path, run.name, q.lastError().text());
     if (run.id == 0)
         run.id = q.lastInsertId().toLongLong();
     return {};
@@ -339,10 +353,8 @@ QString RunArchive::saveRun(ArchivedRun& run)
 QString RunArchive::saveSummary(qint64 runId, const QJsonObject& summary)
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral("UPDATE runs SET summary_json = ? WHERE id = ?"));
-    q.addBindValue(QJsonDocument(summary).toJson(QJsonDocument::Compact));
-    q.addBindValue(runId);
-    if (!q.exec())
+    if (!exec(q, QStringLiteral("UPDATE runs SET summary_json = ? WHERE id = ?"),
+            { QJsonDocument(summary).toJson(QJsonDocument::Compact), runId }))
         return QStringLiteral("the run archive %1: cannot save the figures of run %2: %3")
             .arg(m_path)
             .arg(runId)
@@ -356,36 +368,24 @@ QString RunArchive::removeRun(qint64 runId)
     Transaction t(db, m_inTransaction);
     QSqlQuery q(db);
     // ON DELETE CASCADE would do this too; explicit so it holds whatever the foreign_keys pragma says.
-    q.prepare(QStringLiteral("DELETE FROM chunks WHERE file_id IN (SELECT id FROM files WHERE run_id = ?)"));
-    q.addBindValue(runId);
-    bool ok = q.exec();
-    if (ok) {
-        q.prepare(QStringLiteral("DELETE FROM files WHERE run_id = ?"));
-        q.addBindValue(runId);
-        ok = q.exec();
-    }
-    if (ok) {
-        q.prepare(QStringLiteral("DELETE FROM derived WHERE run_id = ?"));
-        q.addBindValue(runId);
-        ok = q.exec();
-    }
-    if (ok) {
-        q.prepare(QStringLiteral("DELETE FROM runs WHERE id = ?"));
-        q.addBindValue(runId);
-        ok = q.exec();
-    }
+    const bool ok
+        = exec(q, QStringLiteral("DELETE FROM chunks WHERE file_id IN (SELECT id FROM files WHERE run_id = ?)"),
+              { runId })
+        && exec(q, QStringLiteral("DELETE FROM files WHERE run_id = ?"), { runId })
+        && exec(q, QStringLiteral("DELETE FROM derived WHERE run_id = ?"), { runId })
+        && exec(q, QStringLiteral("DELETE FROM runs WHERE id = ?"), { runId });
     if (!ok || !t.commit())
-        return QStringLiteral("the run archive %1: cannot remove run %2: %3").arg(m_path).arg(runId).arg(q.lastError().text());
+        return QStringLiteral("the run archive %1: cannot remove run %2: %3")
+            .arg(m_path)
+            .arg(runId)
+            .arg(q.lastError().text());
     return {};
 }
 
 QString RunArchive::saveCoarseView(qint64 runId, const QByteArray& bytes)
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral("INSERT OR REPLACE INTO derived(run_id, coarse_view) VALUES(?, ?)"));
-    q.addBindValue(runId);
-    q.addBindValue(bytes);
-    if (!q.exec())
+    if (!exec(q, QStringLiteral("INSERT OR REPLACE INTO derived(run_id, coarse_view) VALUES(?, ?)"), { runId, bytes }))
         return QStringLiteral("the run archive %1: cannot save the chart data of run %2: %3")
             .arg(m_path)
             .arg(runId)
@@ -396,9 +396,7 @@ QString RunArchive::saveCoarseView(qint64 runId, const QByteArray& bytes)
 QByteArray RunArchive::coarseView(qint64 runId) const
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral("SELECT coarse_view FROM derived WHERE run_id = ?"));
-    q.addBindValue(runId);
-    if (!q.exec() || !q.next())
+    if (!exec(q, QStringLiteral("SELECT coarse_view FROM derived WHERE run_id = ?"), { runId }) || !q.next())
         return {};
     return q.value(0).toByteArray();
 }
@@ -407,10 +405,10 @@ QList<ArchivedFile> RunArchive::files(qint64 runId) const
 {
     QList<ArchivedFile> result;
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral(
-        "SELECT id, kind, node, path, segment, offset, tail, stored_bytes FROM files WHERE run_id = ? ORDER BY id"));
-    q.addBindValue(runId);
-    if (!q.exec())
+    if (!exec(q,
+            QStringLiteral("SELECT id, kind, node, path, segment, offset, tail, stored_bytes FROM files WHERE run_id = "
+                           "? ORDER BY id"),
+            { runId }))
         return result;
     while (q.next()) {
         ArchivedFile f;
@@ -430,20 +428,14 @@ QList<ArchivedFile> RunArchive::files(qint64 runId) const
 QString RunArchive::addFile(qint64 runId, ArchivedFile& file)
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
-    q.prepare(QStringLiteral("SELECT id FROM files WHERE run_id = ? AND path = ?"));
-    q.addBindValue(runId);
-    q.addBindValue(file.path);
-    if (q.exec() && q.next()) {
+    if (exec(q, QStringLiteral("SELECT id FROM files WHERE run_id = ? AND path = ?"), { runId, file.path })
+        && q.next()) {
         file.id = q.value(0).toLongLong();
         return {};
     }
-    q.prepare(QStringLiteral("INSERT INTO files(run_id, kind, node, path, segment, offset) VALUES(?, ?, ?, ?, ?, 0)"));
-    q.addBindValue(runId);
-    q.addBindValue(fileKindName(file.kind));
-    q.addBindValue(text(file.node));
-    q.addBindValue(text(file.path));
-    q.addBindValue(file.segment);
-    if (!q.exec())
+    if (!exec(q,
+            QStringLiteral("INSERT INTO files(run_id, kind, node, path, segment, offset) VALUES(?, ?, ?, ?, ?, 0)"),
+            { runId, fileKindName(file.kind), text(file.node), text(file.path), file.segment }))
         return QStringLiteral("the run archive %1: cannot add %2: %3").arg(m_path, file.path, q.lastError().text());
     file.id = q.lastInsertId().toLongLong();
     file.offset = 0;
@@ -457,9 +449,7 @@ QString RunArchive::appendBytes(qint64 fileId, int segment, qint64 offset, QByte
     if (!t.active())
         return QStringLiteral("the run archive %1: cannot start a write: %2").arg(m_path, t.error());
     QSqlQuery q(db);
-    q.prepare(QStringLiteral("SELECT segment, offset, path FROM files WHERE id = ?"));
-    q.addBindValue(fileId);
-    if (!q.exec() || !q.next())
+    if (!exec(q, QStringLiteral("SELECT segment, offset, path FROM files WHERE id = ?"), { fileId }) || !q.next())
         return QStringLiteral("the run archive %1: no file %2").arg(m_path).arg(fileId);
     const int storedSegment = q.value(0).toInt();
     const qint64 storedOffset = q.value(1).toLongLong();
@@ -473,33 +463,25 @@ QString RunArchive::appendBytes(qint64 fileId, int segment, qint64 offset, QByte
             .arg(offset)
             .arg(storedSegment)
             .arg(storedOffset);
-    q.prepare(QStringLiteral("SELECT COALESCE(MAX(seq), 0) + 1 FROM chunks WHERE file_id = ?"));
-    q.addBindValue(fileId);
-    if (!q.exec() || !q.next())
+    if (!exec(q, QStringLiteral("SELECT COALESCE(MAX(seq), 0) + 1 FROM chunks WHERE file_id = ?"), { fileId })
+        || !q.next())
         return lastError("read the file's chunks");
     const qint64 seq = q.value(0).toLongLong();
     if (!bytes.isEmpty()) {
-        q.prepare(QStringLiteral("INSERT INTO chunks(file_id, seq, segment, offset, raw_size, data) VALUES(?, ?, ?, ?, ?, ?)"));
-        q.addBindValue(fileId);
-        q.addBindValue(seq);
-        q.addBindValue(segment);
-        q.addBindValue(offset);
-        q.addBindValue(qint64(bytes.size()));
-        q.addBindValue(qCompress(reinterpret_cast<const uchar*>(bytes.data()), qsizetype(bytes.size()), 6));
-        if (!q.exec())
+        if (!exec(q,
+                QStringLiteral(
+                    "INSERT INTO chunks(file_id, seq, segment, offset, raw_size, data) VALUES(?, ?, ?, ?, ?, ?)"),
+                { fileId, seq, segment, offset, qint64(bytes.size()),
+                    qCompress(reinterpret_cast<const uchar*>(bytes.data()), qsizetype(bytes.size()), 6) }))
             return QStringLiteral("the run archive %1: cannot store %2 bytes of %3: %4")
                 .arg(m_path)
                 .arg(bytes.size())
                 .arg(path, q.lastError().text());
     }
-    q.prepare(QStringLiteral(
-        "UPDATE files SET segment = ?, offset = ?, tail = ?, stored_bytes = stored_bytes + ? WHERE id = ?"));
-    q.addBindValue(segment);
-    q.addBindValue(offset + bytes.size());
-    q.addBindValue(tail);
-    q.addBindValue(qint64(bytes.size()));
-    q.addBindValue(fileId);
-    if (!q.exec())
+    if (!exec(q,
+            QStringLiteral(
+                "UPDATE files SET segment = ?, offset = ?, tail = ?, stored_bytes = stored_bytes + ? WHERE id = ?"),
+            { segment, offset + bytes.size(), tail, qint64(bytes.size()), fileId }))
         return QStringLiteral("the run archive %1: cannot update %2: %3").arg(m_path, path, q.lastError().text());
     if (!t.commit())
         return QStringLiteral("the run archive %1: cannot store %2 bytes of %3: %4")
@@ -522,9 +504,8 @@ QList<RunArchive::Segment> RunArchive::rawText(qint64 fileId, QString* error) co
     QList<Segment> result;
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT segment, data, raw_size, seq FROM chunks WHERE file_id = ? ORDER BY seq"));
-    q.addBindValue(fileId);
-    if (!q.exec()) {
+    if (!exec(q, QStringLiteral("SELECT segment, data, raw_size, seq FROM chunks WHERE file_id = ? ORDER BY seq"),
+            { fileId })) {
         if (error)
             *error = lastError("read a file's text");
         return result;
@@ -594,32 +575,28 @@ QString RunArchive::compactFile(qint64 fileId)
     QSqlDatabase db = QSqlDatabase::database(m_connection, false);
     Transaction t(db, m_inTransaction);
     QSqlQuery q(db);
-    q.prepare(QStringLiteral("SELECT COUNT(*) FROM chunks WHERE file_id = ?"));
-    q.addBindValue(fileId);
-    if (!q.exec() || !q.next())
+    if (!exec(q, QStringLiteral("SELECT COUNT(*) FROM chunks WHERE file_id = ?"), { fileId }) || !q.next())
         return lastError("count a file's chunks");
     if (q.value(0).toLongLong() <= segments.size())
         return {}; // one chunk per segment already
-    q.prepare(QStringLiteral("DELETE FROM chunks WHERE file_id = ?"));
-    q.addBindValue(fileId);
-    if (!q.exec())
+    if (!exec(q, QStringLiteral("DELETE FROM chunks WHERE file_id = ?"), { fileId }))
         return lastError("merge a file's chunks");
     qint64 seq = 1;
     for (const Segment& s : segments) {
-        q.prepare(QStringLiteral("INSERT INTO chunks(file_id, seq, segment, offset, raw_size, data) VALUES(?, ?, ?, 0, ?, ?)"));
-        q.addBindValue(fileId);
-        q.addBindValue(seq++);
-        q.addBindValue(s.segment);
-        q.addBindValue(qint64(s.bytes.size()));
-        q.addBindValue(qCompress(s.bytes, 9));
-        if (!q.exec())
+        if (!exec(q,
+                QStringLiteral(
+                    "INSERT INTO chunks(file_id, seq, segment, offset, raw_size, data) VALUES(?, ?, ?, 0, ?, ?)"),
+                { fileId, seq++, s.segment, qint64(s.bytes.size()), qCompress(s.bytes, 9) }))
             return QStringLiteral("the run archive %1: cannot merge the chunks of file %2: %3")
                 .arg(m_path)
                 .arg(fileId)
                 .arg(q.lastError().text());
     }
     if (!t.commit())
-        return QStringLiteral("the run archive %1: cannot merge the chunks of file %2: %3").arg(m_path).arg(fileId).arg(t.error());
+        return QStringLiteral("the run archive %1: cannot merge the chunks of file %2: %3")
+            .arg(m_path)
+            .arg(fileId)
+            .arg(t.error());
     return {};
 }
 

@@ -104,7 +104,8 @@ RunComparison compareRuns(const QList<ArchivedRun>& runs, const QList<RunSummary
         return Pair { r.shapeText(), jsonText(r.shapeText()) };
     });
     add(QStringLiteral("gpus"), QObject::tr("GPUs allocated"), [](const ArchivedRun& r, const RunSummary&) {
-        return Pair { r.gpus() > 0 ? QString::number(r.gpus()) : Unknown, r.gpus() > 0 ? QJsonValue(r.gpus()) : QJsonValue() };
+        return Pair { r.gpus() > 0 ? QString::number(r.gpus()) : Unknown,
+            r.gpus() > 0 ? QJsonValue(r.gpus()) : QJsonValue() };
     });
     add(QStringLiteral("gpus_recorded"), QObject::tr("GPUs recorded"), [](const ArchivedRun&, const RunSummary& s) {
         return Pair { QString::number(s.gpusRecorded), QJsonValue(s.gpusRecorded) };
@@ -125,17 +126,19 @@ RunComparison compareRuns(const QList<ArchivedRun>& runs, const QList<RunSummary
         return Pair { r.endedBy.isEmpty() ? Unknown : r.endedBy, jsonText(r.endedBy) };
     });
     add(QStringLiteral("steps_done"), QObject::tr("Steps done"), [](const ArchivedRun&, const RunSummary& s) {
-        const QString text = s.stepsDone ? (s.totalSteps ? QStringLiteral("%1 of %2").arg(*s.stepsDone).arg(*s.totalSteps)
-                                                         : QString::number(*s.stepsDone))
-                                         : Unknown;
+        const QString text = s.stepsDone
+            ? (s.totalSteps ? QStringLiteral("%1 of %2").arg(*s.stepsDone).arg(*s.totalSteps)
+                            : QString::number(*s.stepsDone))
+            : Unknown;
         return Pair { text, jsonInt(s.stepsDone) };
     });
     add(QStringLiteral("total_steps"), QObject::tr("Total steps"), [](const ArchivedRun&, const RunSummary& s) {
         return Pair { s.totalSteps ? QString::number(*s.totalSteps) : Unknown, jsonInt(s.totalSteps) };
     });
-    add(QStringLiteral("seconds_per_step"), QObject::tr("Seconds per step"), [](const ArchivedRun&, const RunSummary& s) {
-        return Pair { formatNumber(s.secondsPerStep, 2), jsonNumber(s.secondsPerStep) };
-    });
+    add(QStringLiteral("seconds_per_step"), QObject::tr("Seconds per step"),
+        [](const ArchivedRun&, const RunSummary& s) {
+            return Pair { formatNumber(s.secondsPerStep, 2), jsonNumber(s.secondsPerStep) };
+        });
     add(QStringLiteral("samples_per_second"), QObject::tr("Samples/s"), [](const ArchivedRun&, const RunSummary& s) {
         return Pair { formatNumber(s.samplesPerSecond, 4), jsonNumber(s.samplesPerSecond) };
     });
@@ -146,18 +149,22 @@ RunComparison compareRuns(const QList<ArchivedRun>& runs, const QList<RunSummary
         [](const ArchivedRun&, const RunSummary& s) {
             return Pair { formatNumber(s.samplesPerSecondPerGpu, 5), jsonNumber(s.samplesPerSecondPerGpu) };
         });
-    add(QStringLiteral("sm_mean_pct"), QObject::tr("SM utilisation, mean %"), [](const ArchivedRun&, const RunSummary& s) {
-        return Pair { formatNumber(s.smMean), jsonNumber(s.smMean) };
-    });
-    add(QStringLiteral("sm_p10_pct"), QObject::tr("SM utilisation, p10 %"), [](const ArchivedRun&, const RunSummary& s) {
-        return Pair { formatNumber(s.smP10), jsonNumber(s.smP10) };
-    });
-    add(QStringLiteral("power_mean_w"), QObject::tr("Power per GPU, mean W"), [](const ArchivedRun&, const RunSummary& s) {
-        return Pair { formatNumber(s.powerMeanW), jsonNumber(s.powerMeanW) };
-    });
-    add(QStringLiteral("fb_peak_mib"), QObject::tr("GPU memory peak, MiB"), [](const ArchivedRun&, const RunSummary& s) {
-        return Pair { formatNumber(s.fbPeakMiB, 0), jsonNumber(s.fbPeakMiB) };
-    });
+    add(QStringLiteral("sm_mean_pct"), QObject::tr("SM utilisation, mean %"),
+        [](const ArchivedRun&, const RunSummary& s) {
+            return Pair { formatNumber(s.smMean), jsonNumber(s.smMean) };
+        });
+    add(QStringLiteral("sm_p10_pct"), QObject::tr("SM utilisation, p10 %"),
+        [](const ArchivedRun&, const RunSummary& s) {
+            return Pair { formatNumber(s.smP10), jsonNumber(s.smP10) };
+        });
+    add(QStringLiteral("power_mean_w"), QObject::tr("Power per GPU, mean W"),
+        [](const ArchivedRun&, const RunSummary& s) {
+            return Pair { formatNumber(s.powerMeanW), jsonNumber(s.powerMeanW) };
+        });
+    add(QStringLiteral("fb_peak_mib"), QObject::tr("GPU memory peak, MiB"),
+        [](const ArchivedRun&, const RunSummary& s) {
+            return Pair { formatNumber(s.fbPeakMiB, 0), jsonNumber(s.fbPeakMiB) };
+        });
     add(QStringLiteral("duration_s"), QObject::tr("Duration"), [](const ArchivedRun&, const RunSummary& s) {
         return Pair { formatSeconds(s.durationSeconds), jsonInt(s.durationSeconds) };
     });
@@ -208,8 +215,9 @@ QJsonObject comparisonJson(const RunComparison& c)
             if (!row.isSpecField)
                 figures.insert(row.key, row.values.value(i));
         }
-        runs.append(QJsonObject { { QStringLiteral("id"), double(c.runs[i].id) }, { QStringLiteral("name"), c.runs[i].name },
-            { QStringLiteral("job_id"), jsonText(c.runs[i].jobId) }, { QStringLiteral("figures"), figures } });
+        runs.append(
+            QJsonObject { { QStringLiteral("id"), double(c.runs[i].id) }, { QStringLiteral("name"), c.runs[i].name },
+                { QStringLiteral("job_id"), jsonText(c.runs[i].jobId) }, { QStringLiteral("figures"), figures } });
     }
     QJsonArray differences;
     for (const ComparisonRow& row : c.rows) {
@@ -218,7 +226,8 @@ QJsonObject comparisonJson(const RunComparison& c)
         QJsonArray values;
         for (const QJsonValue& v : row.values)
             values.append(v);
-        differences.append(QJsonObject { { QStringLiteral("field"), row.key.mid(5) }, { QStringLiteral("values"), values } });
+        differences.append(
+            QJsonObject { { QStringLiteral("field"), row.key.mid(5) }, { QStringLiteral("values"), values } });
     }
     return QJsonObject { { QStringLiteral("runs"), runs }, { QStringLiteral("spec_differences"), differences } };
 }

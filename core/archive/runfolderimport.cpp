@@ -3,11 +3,11 @@
 #include "core/archive/runarchive.h"
 #include "core/archive/runloader.h"
 #include "core/job/importresult.h"
-#include "core/telemetry/runtelemetry.h"
 #include "core/job/jobspecio.h"
 #include "core/job/profileregistry.h"
 #include "core/telemetry/dmonreader.h"
 #include "core/telemetry/formatdetector.h"
+#include "core/telemetry/runtelemetry.h"
 #include "core/telemetry/trainerjsonlreader.h"
 #include "core/telemetry/trainerlogreader.h"
 #include "core/telemetry/vmstatreader.h"
@@ -35,8 +35,8 @@ const QString BatchHost = QStringLiteral("batch-host");
 // Names that are worth opening in a folder: telemetry, Slurm output, trainer logs, job files.
 bool interestingName(const QString& name)
 {
-    static const QRegularExpression pattern(QStringLiteral(
-        R"(^(dmon.*|cpu.*|vmstat.*|.*\.out|.*\.log|trainer_log\.jsonl|.*\.sh|.*\.sbatch|.*\.ya?ml)$)"),
+    static const QRegularExpression pattern(
+        QStringLiteral(R"(^(dmon.*|cpu.*|vmstat.*|.*\.out|.*\.log|trainer_log\.jsonl|.*\.sh|.*\.sbatch|.*\.ya?ml)$)"),
         QRegularExpression::CaseInsensitiveOption);
     return pattern.match(name).hasMatch();
 }
@@ -46,13 +46,15 @@ bool interestingName(const QString& name)
 QString nodeFromName(const QFileInfo& info, const QString& topFolder, const QString& jobId)
 {
     static const QRegularExpression perNode(
-        QStringLiteral(R"(^(?:dmon|cpu|vmstat)[-_](.+?)(?:\.(?:txt|log|dmon|out))?$)"), QRegularExpression::CaseInsensitiveOption);
+        QStringLiteral(R"(^(?:dmon|cpu|vmstat)[-_](.+?)(?:\.(?:txt|log|dmon|out))?$)"),
+        QRegularExpression::CaseInsensitiveOption);
     const QRegularExpressionMatch m = perNode.match(info.fileName());
     if (m.hasMatch()) {
         QString node = m.captured(1);
         // TuneDeck's own layout puts the job id first: dmon-<job>-<node>.txt.
         static const QRegularExpression jobFirst(QStringLiteral(R"(^(\d+)-(.+)$)"));
-        if (const QRegularExpressionMatch j = jobFirst.match(node); j.hasMatch() && (jobId.isEmpty() || j.captured(1) == jobId))
+        if (const QRegularExpressionMatch j = jobFirst.match(node);
+            j.hasMatch() && (jobId.isEmpty() || j.captured(1) == jobId))
             node = j.captured(2);
         return node;
     }
@@ -96,9 +98,13 @@ QString stateFromLog(const TrainerLogReader& log)
 void noteIssues(RunFolderImport& out, const QString& path, const ParseIssues& issues)
 {
     for (const ParseIssues::Example& e : issues.examples())
-        out.notes << QStringLiteral("%1:%2: skipped (%3): %4").arg(path).arg(e.line).arg(e.reason, QString::fromUtf8(e.text).simplified());
+        out.notes << QStringLiteral("%1:%2: skipped (%3): %4")
+                         .arg(path)
+                         .arg(e.line)
+                         .arg(e.reason, QString::fromUtf8(e.text).simplified());
     if (issues.count() > issues.examples().size())
-        out.notes << QStringLiteral("%1: %2 more line(s) skipped").arg(path).arg(issues.count() - issues.examples().size());
+        out.notes
+            << QStringLiteral("%1: %2 more line(s) skipped").arg(path).arg(issues.count() - issues.examples().size());
 }
 
 } // namespace
@@ -166,7 +172,8 @@ RunFolderImport readRunFiles(const QStringList& paths, const QString& name)
             continue;
         }
         const QFileInfo info(c.path);
-        const LogFormat format = detectFormat(QByteArrayView(file.bytes).first(std::min<qsizetype>(file.bytes.size(), DetectBytes)));
+        const LogFormat format
+            = detectFormat(QByteArrayView(file.bytes).first(std::min<qsizetype>(file.bytes.size(), DetectBytes)));
         const ImportKind jobKind = format == LogFormat::Unknown ? detectImportKind(file.bytes) : ImportKind::Unknown;
         ArchivedFile archived;
         archived.path = c.path;
@@ -255,7 +262,8 @@ RunFolderImport readRunFiles(const QStringList& paths, const QString& name)
             continue;
         }
         out.notes << QStringLiteral("%1: read as %2%3")
-                         .arg(c.path, formatName(format), archived.node.isEmpty() ? QString() : QStringLiteral(" of ") + archived.node);
+                         .arg(c.path, formatName(format),
+                             archived.node.isEmpty() ? QString() : QStringLiteral(" of ") + archived.node);
         out.files.append({ archived, file.bytes });
     }
 
@@ -286,7 +294,8 @@ RunFolderImport readRunFiles(const QStringList& paths, const QString& name)
     // Without a script, the shape is what was recorded.
     if (out.run.nodes == 0 && !dmonNodes.isEmpty()) {
         out.run.nodes = int(dmonNodes.size());
-        out.notes << QStringLiteral("the shape (%1 node(s)) is that of the recorded dmon files; no sbatch script was found")
+        out.notes << QStringLiteral(
+            "the shape (%1 node(s)) is that of the recorded dmon files; no sbatch script was found")
                          .arg(out.run.nodes);
     }
     if (out.run.gpusPerNode == 0)

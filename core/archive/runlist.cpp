@@ -5,8 +5,11 @@
 #include "core/remote/jobmonitor.h"
 #include "core/telemetry/runtelemetry.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
+#include <QPointer>
 #include <QSet>
+#include <QThreadPool>
 
 #include <limits>
 
@@ -40,24 +43,63 @@ void RunList::reload()
     Q_EMIT changed();
 }
 
-RunList::ImportOutcome RunList::importPaths(const QStringList& paths, const QString& name)
+namespace {
+
+RunList::ImportOutcome importInto(RunArchive& archive, const QStringList& paths, const QString& name)
 {
-    ImportOutcome outcome;
+    RunList::ImportOutcome outcome;
     RunFolderImport import = readRunFiles(paths, name);
     outcome.notes = import.notes;
     outcome.errors = import.errors;
     outcome.files = int(import.files.size());
     if (!import.ok())
         return outcome;
-    const ArchiveImportResult result = archiveImport(*m_archive, import);
+    const ArchiveImportResult result = archiveImport(archive, import);
     if (!result.error.isEmpty()) {
         outcome.errors << result.error;
         return outcome;
     }
     outcome.runId = result.runId;
     outcome.alreadyArchived = result.alreadyArchived;
-    reload();
     return outcome;
+}
+
+} // namespace
+
+RunList::ImportOutcome RunList::importPaths(const QStringList& paths, const QString& name)
+{
+    ImportOutcome outcome = importInto(*m_archive, paths, name);
+    if (outcome.runId)
+        reload();
+    return outcome;
+}
+
+void RunList::startImport(const QStringList& paths, const QString& name, std::function<void(const ImportOutcome&)> done)
+{
+    ++m_importsRunning;
+    // Qt SQL connections belong to the thread that opened them: the worker opens the same file again
+    // (WAL and BEGIN IMMEDIATE keep the two connections safe, tst_archivecrash).
+    const QString archivePath = m_archive ? m_archive->path() : QString();
+    QThreadPool::globalInstance()->start(
+        [archivePath, paths, name, done = std::move(done), target = QPointer<RunList>(this)]() {
+            ImportOutcome outcome;
+            RunArchive archive;
+            const QString error
+                = archivePath.isEmpty() ? QStringLiteral("no run archive is open") : archive.open(archivePath);
+            if (error.isEmpty())
+                outcome = importInto(archive, paths, name);
+            else
+                outcome.errors << error;
+            QMetaObject::invokeMethod(qApp, [target, outcome, done]() {
+                if (!target)
+                    return;
+                --target->m_importsRunning;
+                if (outcome.runId)
+                    target->reload();
+                if (done)
+                    done(outcome);
+            });
+        });
 }
 
 QString RunList::remove(qint64 runId)
@@ -177,7 +219,8 @@ QList<std::pair<double, double>> overlayPoints(const JobMonitor& monitor, Overla
             points.append({ double(step), value });
         return points;
     }
-    const QList<int> series = monitor.gpuSeries(metric == OverlayMetric::SmUtilisation ? QStringLiteral("sm") : QStringLiteral("pwr"));
+    const QList<int> series
+        = monitor.gpuSeries(metric == OverlayMetric::SmUtilisation ? QStringLiteral("sm") : QStringLiteral("pwr"));
     const auto range = monitor.timeRange();
     if (series.isEmpty() || !range || !monitor.telemetry())
         return points;

@@ -8,12 +8,13 @@
 
 #include <QObject>
 
+#include <functional>
 #include <memory>
 
 namespace TuneDeck {
 class JobMonitor;
 struct JobRecord;
-}
+} // namespace TuneDeck
 namespace TuneDeck::Telemetry {
 class RunTelemetry;
 }
@@ -51,6 +52,11 @@ public:
         QStringList notes;
     };
     ImportOutcome importPaths(const QStringList& paths, const QString& name = {});
+    // The same on a worker thread with its own archive connection (a 50 h folder takes seconds to read),
+    // so the window stays responsive: `done` runs on this object's thread afterwards, after reload(),
+    // and not at all when this object is gone by then.
+    void startImport(const QStringList& paths, const QString& name, std::function<void(const ImportOutcome&)> done);
+    bool importRunning() const { return m_importsRunning > 0; }
     QString remove(qint64 runId);
 
     RunComparison compare(const QList<qint64>& runIds) const;
@@ -68,6 +74,7 @@ Q_SIGNALS:
 private:
     RunArchive* m_archive;
     QList<Entry> m_entries;
+    int m_importsRunning = 0;
 };
 
 // A metric of several runs on one axis, for the comparison's overlaid chart.

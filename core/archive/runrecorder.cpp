@@ -4,10 +4,10 @@
 #include "core/archive/runloader.h"
 #include "core/archive/runsummary.h"
 #include "core/job/jobspecio.h"
-#include "core/util/slurmvalues.h"
 #include "core/remote/jobmonitor.h"
 #include "core/remote/runmonitor.h"
 #include "core/telemetry/trainerlogreader.h"
+#include "core/util/slurmvalues.h"
 
 namespace TuneDeck::Archive {
 
@@ -57,7 +57,8 @@ QString trackedRunSource(const QString& cluster, const QString& jobId)
 QString archiveSubmission(RunArchive& archive, const JobRecord& record, const QByteArray& specYaml,
     const QByteArray& sbatch, const QByteArray& accelerate, const QByteArray& train)
 {
-    ArchivedRun run = archive.runBySource(trackedRunSource(record.cluster, record.status.jobId)).value_or(ArchivedRun {});
+    ArchivedRun run
+        = archive.runBySource(trackedRunSource(record.cluster, record.status.jobId)).value_or(ArchivedRun {});
     applyRecord(run, record);
     run.specYaml = specYaml;
     // The shape as designed: the record knows nodes and GPUs per node, the spec also the GPU type.
@@ -152,14 +153,25 @@ void RunRecorder::attach(JobMonitor* monitor)
 
 void RunRecorder::saveRecord(const JobRecord& record)
 {
-    if (m_run.id == 0)
+    const auto sameTracking = [](const ArchivedRun& a, const ArchivedRun& b) {
+        return a.state == b.state && a.nodes == b.nodes && a.attempts == b.attempts
+            && a.timeLimitSeconds == b.timeLimitSeconds;
+    };
+    if (m_run.id == 0) {
         m_run = m_archive->runBySource(trackedRunSource(record.cluster, record.status.jobId)).value_or(ArchivedRun {});
-    else if (const auto stored = m_archive->run(m_run.id))
-        m_run = *stored; // keep what the submission stored (the design)
+    } else {
+        // The monitor updates up to ten times a second; the row is read and written only when what
+        // Slurm says of the job changed.
+        ArchivedRun next = m_run;
+        applyRecord(next, record);
+        if (sameTracking(next, m_run))
+            return;
+        if (const auto stored = m_archive->run(m_run.id))
+            m_run = *stored; // keep what the submission stored meanwhile (the design)
+    }
     const ArchivedRun before = m_run;
     applyRecord(m_run, record);
-    if (m_run.id != 0 && before.state == m_run.state && before.nodes == m_run.nodes && before.attempts == m_run.attempts
-        && before.timeLimitSeconds == m_run.timeLimitSeconds)
+    if (m_run.id != 0 && sameTracking(before, m_run))
         return;
     if (QString error = m_archive->saveRun(m_run); !error.isEmpty())
         return fail(error);

@@ -14,7 +14,7 @@ namespace TuneDeck {
 class JobMonitor;
 class RunMonitor;
 struct JobRecord;
-}
+} // namespace TuneDeck
 
 namespace TuneDeck::Archive {
 

@@ -70,7 +70,8 @@ QJsonObject RunSummary::toJson() const
     o.insert(QStringLiteral("samples_per_second_per_gpu"), orNull(samplesPerSecondPerGpu));
     o.insert(QStringLiteral("queue_wait_s"), orNull(queueWaitSeconds));
     o.insert(QStringLiteral("gpus_recorded"), gpusRecorded);
-    o.insert(QStringLiteral("last_checkpoint_step"), lastCheckpointStep >= 0 ? QJsonValue(double(lastCheckpointStep)) : QJsonValue());
+    o.insert(QStringLiteral("last_checkpoint_step"),
+        lastCheckpointStep >= 0 ? QJsonValue(double(lastCheckpointStep)) : QJsonValue());
     QJsonArray idle;
     for (const IdleGpu& g : idleGpus)
         idle.append(QJsonObject { { QStringLiteral("node"), g.node }, { QStringLiteral("gpu"), g.gpu },

@@ -361,8 +361,14 @@ QString JobMonitor::progressText() const
         parts.append(tr("%1 samples/s").arg(*f.samplesPerSecond, 0, 'f', 2));
     if (f.tokensPerSecond)
         parts.append(tr("%1 tokens/s").arg(*f.tokensPerSecond, 0, 'f', 0));
-    if (f.etaSeconds && (!f.stepsDone || !f.totalSteps || *f.stepsDone < *f.totalSteps))
-        parts.append(tr("ETA %1").arg(duration(*f.etaSeconds)));
+    const bool unfinished = !f.stepsDone || !f.totalSteps || *f.stepsDone < *f.totalSteps;
+    if (f.etaSeconds && unfinished) {
+        // A job that has ended has no ETA; what the rest would have taken is the figure to plan with.
+        parts.append(m_record.status.isTerminal()
+                ? tr("ended %1, %2 short of the end at this rate")
+                      .arg(jobPhaseName(m_record.status.phase), duration(*f.etaSeconds))
+                : tr("ETA %1").arg(duration(*f.etaSeconds)));
+    }
     return parts.join(QStringLiteral(" · "));
 }
 

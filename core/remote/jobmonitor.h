@@ -46,6 +46,8 @@ public:
     // The nodes whose files are followed; empty until Slurm has allocated them.
     const QStringList& nodes() const { return m_nodes; }
     bool isFollowing() const { return m_monitor != nullptr || m_recorded != nullptr; }
+    // The live follower once following has started (nullptr offline or before); tests wait on its polls.
+    RunMonitor* liveMonitor() const { return m_monitor.get(); }
     // Why nothing is followed yet ("waiting for nodes", "not connected"), empty while following.
     QString waitingReason() const;
 

@@ -45,7 +45,9 @@ int main(int argc, char** argv)
     for (const ArchivedFile& f : archive.files(run.id)) {
         if (f.id == file.id) {
             offset = f.offset;
-            next = f.tail.isEmpty() ? 0 : f.tail.split('\n').value(f.tail.split('\n').size() - 2).split(' ').value(1).toLongLong() + 1;
+            next = f.tail.isEmpty()
+                ? 0
+                : f.tail.split('\n').value(f.tail.split('\n').size() - 2).split(' ').value(1).toLongLong() + 1;
         }
     }
     const qint64 lines = args[3].toLongLong();

@@ -38,7 +38,8 @@ private Q_SLOTS:
         const ProcessResult imported = run({ QStringLiteral("import-run"), Walkthrough });
         QVERIFY2(imported.exitCode == 0, imported.err.constData());
         QCOMPARE(imported.out,
-            QByteArray("archived run 1 'llama3-70b-ft': 4 × 4 GPUs, step 3 of 21, 2962.79 s/step, ended by time_limit\n"));
+            QByteArray(
+                "archived run 1 'llama3-70b-ft': 4 × 4 GPUs, step 3 of 21, 2962.79 s/step, ended by time_limit\n"));
         QVERIFY(imported.err.contains("dmon.txt: read as dmon of batch-host"));
 
         const ProcessResult again = run({ QStringLiteral("import-run"), Walkthrough });
@@ -46,7 +47,8 @@ private Q_SLOTS:
         QCOMPARE(again.out, QByteArray("already archived as run 1; nothing added\n"));
 
         const ProcessResult second = run({ QStringLiteral("import-run"), Walkthrough + QStringLiteral("/dmon.txt"),
-            Walkthrough + QStringLiteral("/stdout-890671.out"), QStringLiteral("--name"), QStringLiteral("logs only") });
+            Walkthrough + QStringLiteral("/stdout-890671.out"), QStringLiteral("--name"),
+            QStringLiteral("logs only") });
         QVERIFY2(second.exitCode == 0, second.err.constData());
 
         const ProcessResult listed = run({ QStringLiteral("runs"), QStringLiteral("--json") });
@@ -57,22 +59,41 @@ private Q_SLOTS:
         QCOMPARE(first.value(QStringLiteral("name")).toString(), QStringLiteral("llama3-70b-ft"));
         QCOMPARE(first.value(QStringLiteral("figures")).toObject().value(QStringLiteral("steps_done")).toDouble(), 3.0);
         // Without a script the shape is what was recorded: one node of 4 GPUs.
-        QCOMPARE(runs.at(1).toObject().value(QStringLiteral("figures")).toObject().value(QStringLiteral("shape")).toString(),
+        QCOMPARE(
+            runs.at(1).toObject().value(QStringLiteral("figures")).toObject().value(QStringLiteral("shape")).toString(),
             QStringLiteral("1 × 4 GPUs"));
 
         const ProcessResult table = run({ QStringLiteral("runs") });
         QVERIFY(table.out.contains("llama3-70b-ft"));
         QVERIFY(table.out.contains("TIMEOUT"));
 
-        const ProcessResult compared = run({ QStringLiteral("compare"), QStringLiteral("1"), QStringLiteral("logs only"), QStringLiteral("--json") });
+        const ProcessResult compared = run(
+            { QStringLiteral("compare"), QStringLiteral("1"), QStringLiteral("logs only"), QStringLiteral("--json") });
         QVERIFY2(compared.exitCode == 0, compared.err.constData());
         const QJsonObject c = QJsonDocument::fromJson(compared.out).object();
         const QJsonArray columns = c.value(QStringLiteral("runs")).toArray();
         QCOMPARE(columns.size(), 2);
         // 16 GPUs x 3 h against 4 GPUs x 3 h for the same 3 steps.
-        QCOMPARE(columns.at(0).toObject().value(QStringLiteral("figures")).toObject().value(QStringLiteral("gpu_hours")).toDouble(), 48.0);
-        QCOMPARE(columns.at(1).toObject().value(QStringLiteral("figures")).toObject().value(QStringLiteral("gpu_hours")).toDouble(), 12.0);
-        QVERIFY(columns.at(1).toObject().value(QStringLiteral("figures")).toObject().value(QStringLiteral("time_limit_s")).isNull());
+        QCOMPARE(columns.at(0)
+                     .toObject()
+                     .value(QStringLiteral("figures"))
+                     .toObject()
+                     .value(QStringLiteral("gpu_hours"))
+                     .toDouble(),
+            48.0);
+        QCOMPARE(columns.at(1)
+                     .toObject()
+                     .value(QStringLiteral("figures"))
+                     .toObject()
+                     .value(QStringLiteral("gpu_hours"))
+                     .toDouble(),
+            12.0);
+        QVERIFY(columns.at(1)
+                    .toObject()
+                    .value(QStringLiteral("figures"))
+                    .toObject()
+                    .value(QStringLiteral("time_limit_s"))
+                    .isNull());
 
         const ProcessResult text = run({ QStringLiteral("compare"), QStringLiteral("1"), QStringLiteral("2") });
         QVERIFY(text.out.contains("GPU-hours per 1 000 steps"));
@@ -80,14 +101,17 @@ private Q_SLOTS:
         const ProcessResult report = run({ QStringLiteral("report"), QStringLiteral("llama3-70b-ft") });
         QCOMPARE(report.exitCode, 0);
         QVERIFY(report.out.contains("Ask for --time 20:00:00"));
-        const ProcessResult reportJson = run({ QStringLiteral("report"), QStringLiteral("1"), QStringLiteral("--json") });
-        const QJsonArray findings = QJsonDocument::fromJson(reportJson.out).object().value(QStringLiteral("findings")).toArray();
+        const ProcessResult reportJson
+            = run({ QStringLiteral("report"), QStringLiteral("1"), QStringLiteral("--json") });
+        const QJsonArray findings
+            = QJsonDocument::fromJson(reportJson.out).object().value(QStringLiteral("findings")).toArray();
         QVERIFY(findings.size() >= 4);
 
         const ProcessResult removed = run({ QStringLiteral("rm-run"), QStringLiteral("2") });
         QCOMPARE(removed.exitCode, 0);
         QCOMPARE(removed.out, QByteArray("removed run 2 'logs only'\n"));
-        QCOMPARE(QJsonDocument::fromJson(run({ QStringLiteral("runs"), QStringLiteral("--json") }).out).array().size(), 1);
+        QCOMPARE(
+            QJsonDocument::fromJson(run({ QStringLiteral("runs"), QStringLiteral("--json") }).out).array().size(), 1);
     }
 
     void mistakesAreNamed()
@@ -100,7 +124,8 @@ private Q_SLOTS:
         QCOMPARE(one.exitCode, 2);
         QVERIFY(one.err.contains("at least two runs"));
 
-        const ProcessResult notALog = run({ QStringLiteral("import-run"), Walkthrough + QStringLiteral("/../SOURCES.md") });
+        const ProcessResult notALog
+            = run({ QStringLiteral("import-run"), Walkthrough + QStringLiteral("/../SOURCES.md") });
         QCOMPARE(notALog.exitCode, 2);
         QVERIFY(notALog.err.contains("SOURCES.md: cannot tell what it holds"));
         QVERIFY(notALog.err.contains("nothing archived"));

@@ -123,7 +123,8 @@ private Q_SLOTS:
         RunFolderImport withBadLine = readRunFiles({ dir.path() });
         QVERIFY2(withBadLine.ok(), qPrintable(withBadLine.errors.join(u'\n')));
         const QString bad = dir.filePath(QStringLiteral("dmon-bask-pg0309u04a.txt")) + QStringLiteral(":3: skipped");
-        QVERIFY2(std::any_of(withBadLine.notes.cbegin(), withBadLine.notes.cend(), [&](const QString& n) { return n.startsWith(bad); }),
+        QVERIFY2(std::any_of(withBadLine.notes.cbegin(), withBadLine.notes.cend(),
+                     [&](const QString& n) { return n.startsWith(bad); }),
             qPrintable(withBadLine.notes.join(u'\n')));
         // The node name comes from the file name; without a script the shape is what was recorded.
         QCOMPARE(withBadLine.files.first().file.node, QStringLiteral("bask-pg0309u04a"));
@@ -146,7 +147,8 @@ private Q_SLOTS:
         QDir(dir.path()).mkpath(QStringLiteral("telemetry"));
         writeFile(dir.filePath(QStringLiteral("bask-pg0308u25a/dmon.txt")), dmon);
         writeFile(dir.filePath(QStringLiteral("telemetry/dmon-77-bask-pg0309u04a.txt")), dmon);
-        writeFile(dir.filePath(QStringLiteral("slurm-77.out")), readFile(Walkthrough + QStringLiteral("/stdout-890671.out")));
+        writeFile(
+            dir.filePath(QStringLiteral("slurm-77.out")), readFile(Walkthrough + QStringLiteral("/stdout-890671.out")));
         RunFolderImport import = readRunFiles({ dir.path() }, QStringLiteral("mine"));
         QVERIFY2(import.ok(), qPrintable(import.errors.join(u'\n')));
         QStringList nodes;

@@ -58,7 +58,9 @@ private Q_SLOTS:
         script.replace("#SBATCH --nodes 4", "#SBATCH --nodes 2\n#SBATCH --constraint a100_80");
         writeFile(variant + QStringLiteral("/batch-llama3-70b-ft.sh"), script);
         QByteArray log = readFile(Walkthrough + QStringLiteral("/stdout-890671.out"));
-        log.replace("2987.90s/it", "1493.95s/it").replace("3005.47s/it", "1502.74s/it").replace("2962.79s/it", "1481.40s/it");
+        log.replace("2987.90s/it", "1493.95s/it")
+            .replace("3005.47s/it", "1502.74s/it")
+            .replace("2962.79s/it", "1481.40s/it");
         log.replace("890671", "901234");
         writeFile(variant + QStringLiteral("/stdout-901234.out"), log);
         writeFile(variant + QStringLiteral("/dmon.txt"), readFile(Walkthrough + QStringLiteral("/dmon.txt")));
@@ -74,8 +76,10 @@ private Q_SLOTS:
         ArchivedRun a = m_walkthrough;
         ArchivedRun b = m_variant;
         const RunComparison c = compareRuns({ a, b }, { runSummary(m_archive, a), runSummary(m_archive, b) });
-        QCOMPARE(row(c, QStringLiteral("shape"))->texts, QStringList({ QStringLiteral("4 × 4 GPUs"), QStringLiteral("2 × 4 a100_80") }));
-        QCOMPARE(row(c, QStringLiteral("steps_done"))->texts, QStringList({ QStringLiteral("3 of 21"), QStringLiteral("3 of 21") }));
+        QCOMPARE(row(c, QStringLiteral("shape"))->texts,
+            QStringList({ QStringLiteral("4 × 4 GPUs"), QStringLiteral("2 × 4 a100_80") }));
+        QCOMPARE(row(c, QStringLiteral("steps_done"))->texts,
+            QStringList({ QStringLiteral("3 of 21"), QStringLiteral("3 of 21") }));
         QVERIFY(!row(c, QStringLiteral("steps_done"))->differs);
         QCOMPARE(row(c, QStringLiteral("seconds_per_step"))->values.at(1).toDouble(), 1481.40);
         // Same 3 h, half the GPUs: GPU-hours 48 vs 24, per 1 000 steps 16 000 vs 8 000.
@@ -106,11 +110,13 @@ private Q_SLOTS:
 
         const QList<ComparisonRow> only = c.visibleRows(true);
         QVERIFY(std::none_of(only.cbegin(), only.cend(), [](const ComparisonRow& r) { return !r.differs; }));
-        QVERIFY(std::any_of(only.cbegin(), only.cend(), [](const ComparisonRow& r) { return r.key == u"spec.slurm.gpu_type"; }));
+        QVERIFY(std::any_of(
+            only.cbegin(), only.cend(), [](const ComparisonRow& r) { return r.key == u"spec.slurm.gpu_type"; }));
 
         const QJsonObject json = comparisonJson(c);
         QCOMPARE(json.value(QStringLiteral("runs")).toArray().size(), 2);
-        const QJsonObject figures = json.value(QStringLiteral("runs")).toArray().at(1).toObject().value(QStringLiteral("figures")).toObject();
+        const QJsonObject figures
+            = json.value(QStringLiteral("runs")).toArray().at(1).toObject().value(QStringLiteral("figures")).toObject();
         QCOMPARE(figures.value(QStringLiteral("steps_done")).toDouble(), 3.0);
         QVERIFY(figures.value(QStringLiteral("fb_peak_mib")).isNull());
         QStringList fields;

@@ -116,11 +116,12 @@ int main(int argc, char** argv)
         db.open();
         QSqlQuery q(db);
         for (int i = 1; i < 10; ++i) {
-            q.exec(QStringLiteral("INSERT INTO runs(source, name, cluster, job_id, attempts, nodes, gpus_per_node, gpu_type,"
-                                  " state, ended_by, started_ms, ended_ms, time_limit_s, archived_ms, summary_json)"
-                                  " SELECT 'bench:run%1', 'bench run %1', cluster, job_id, attempts, nodes, gpus_per_node,"
-                                  " gpu_type, state, ended_by, started_ms, ended_ms, time_limit_s, archived_ms, summary_json"
-                                  " FROM runs WHERE id = %2")
+            q.exec(QStringLiteral(
+                "INSERT INTO runs(source, name, cluster, job_id, attempts, nodes, gpus_per_node, gpu_type,"
+                " state, ended_by, started_ms, ended_ms, time_limit_s, archived_ms, summary_json)"
+                " SELECT 'bench:run%1', 'bench run %1', cluster, job_id, attempts, nodes, gpus_per_node,"
+                " gpu_type, state, ended_by, started_ms, ended_ms, time_limit_s, archived_ms, summary_json"
+                " FROM runs WHERE id = %2")
                        .arg(i)
                        .arg(run.id));
         }

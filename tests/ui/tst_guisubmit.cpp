@@ -8,6 +8,7 @@
 #include "core/remote/clustersessions.h"
 #include "core/remote/joblist.h"
 #include "core/remote/jobmonitor.h"
+#include "runsimport.h"
 #include "ui/clusters/clusterlistmodel.h"
 #include "ui/clusters/clusterspage.h"
 #include "ui/clusters/sshpromptdialog.h"
@@ -26,16 +27,17 @@
 #include <QTabWidget>
 
 #include <QApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QScopeGuard>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -327,7 +329,10 @@ private Q_SLOTS:
         MonitorPage* again = window.openMonitor(QStringLiteral("baskerville"), jobId);
         QVERIFY(again);
         QTRY_COMPARE_WITH_TIMEOUT(again->seriesNames().size(), 16, 30000);
-        QTest::qWait(4000); // two polls: nothing new may arrive, nothing may be read twice
+        // Two more polls of every file: nothing new may arrive, nothing may be read twice.
+        QTRY_VERIFY_WITH_TIMEOUT(again->monitor()->liveMonitor(), 30000);
+        QSignalSpy polls(&again->monitor()->liveMonitor()->follower(), &RemoteFileFollower::pollFinished);
+        QTRY_VERIFY_WITH_TIMEOUT(polls.count() >= 2, 30000);
         QCOMPARE(countOf(again), samples);
         QVERIFY(again->monitor()->progressText().startsWith(u"step 21 of 21"));
         for (const Archive::ArchivedFile& f : runs->archive()->files(submitted.run.id))
@@ -335,7 +340,8 @@ private Q_SLOTS:
 
         // Compared with the walkthrough's own run folder, in the window and on the command line.
         RunsPage* runsPage = window.runsPage();
-        const qint64 walkthrough = runsPage->importPaths({ QStringLiteral(TUNEDECK_SOURCE_DIR "/tests/archive/data/walkthrough") });
+        const qint64 walkthrough
+            = Test::importAndWait(runsPage, { QStringLiteral(TUNEDECK_SOURCE_DIR "/tests/archive/data/walkthrough") });
         QVERIFY(walkthrough > 0);
         auto* comparison = qobject_cast<ComparisonPage*>(window.compareRuns({ walkthrough, submitted.run.id }));
         QVERIFY(comparison);
@@ -359,7 +365,13 @@ private Q_SLOTS:
         QCOMPARE(ours.value(QStringLiteral("steps_done")).toDouble(), 21.0);
         QCOMPARE(ours.value(QStringLiteral("gpus_recorded")).toDouble(), 16.0);
         QVERIFY(ours.value(QStringLiteral("gpu_hours_per_1000_steps")).isDouble());
-        QCOMPARE(columns.at(0).toObject().value(QStringLiteral("figures")).toObject().value(QStringLiteral("steps_done")).toDouble(), 3.0);
+        QCOMPARE(columns.at(0)
+                     .toObject()
+                     .value(QStringLiteral("figures"))
+                     .toObject()
+                     .value(QStringLiteral("steps_done"))
+                     .toDouble(),
+            3.0);
     }
 };
 

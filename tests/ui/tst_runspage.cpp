@@ -6,6 +6,7 @@
 #include "core/remote/clustersessions.h"
 #include "core/remote/joblist.h"
 #include "core/remote/jobmonitor.h"
+#include "runsimport.h"
 #include "testsupport.h"
 #include "ui/mainwindow.h"
 #include "ui/monitor/monitorpage.h"
@@ -18,6 +19,7 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -76,9 +78,12 @@ private Q_SLOTS:
         script.replace("--job-name llama3-70b-ft", "--job-name llama3-70b-a100-80");
         Test::writeFile(m_variant + QStringLiteral("/batch.sh"), script);
         QByteArray log = Test::readFile(Walkthrough + QStringLiteral("/stdout-890671.out"));
-        log.replace("2987.90s/it", "1493.95s/it").replace("3005.47s/it", "1502.74s/it").replace("2962.79s/it", "1481.40s/it");
+        log.replace("2987.90s/it", "1493.95s/it")
+            .replace("3005.47s/it", "1502.74s/it")
+            .replace("2962.79s/it", "1481.40s/it");
         Test::writeFile(m_variant + QStringLiteral("/stdout-901234.out"), log.replace("890671", "901234"));
-        Test::writeFile(m_variant + QStringLiteral("/dmon.txt"), Test::readFile(Walkthrough + QStringLiteral("/dmon.txt")));
+        Test::writeFile(
+            m_variant + QStringLiteral("/dmon.txt"), Test::readFile(Walkthrough + QStringLiteral("/dmon.txt")));
 
         m_sessions = std::make_unique<ClusterSessions>();
         m_sessions->setUserProfilesFolder(m_home->filePath(QStringLiteral("profiles")));
@@ -101,10 +106,20 @@ private Q_SLOTS:
     {
         RunsPage* page = m_window->runsPage();
         QVERIFY(!page->view()->isVisible()); // the empty state says how to add runs
-        QVERIFY(page->importPaths({ Walkthrough }) > 0);
+        // The folder is read on a worker thread: the button waits for it, the window does not.
+        QSignalSpy imported(page, &RunsPage::importFinished);
+        page->importPaths({ Walkthrough });
+        auto* importButton = page->findChild<QPushButton*>(QStringLiteral("importRun"));
+        QVERIFY(importButton);
+        QVERIFY(!importButton->isEnabled());
+        QVERIFY(page->statusText().startsWith(u"Importing "));
+        QVERIFY(imported.wait(30000));
+        QVERIFY(imported.first().first().toLongLong() > 0);
+        QVERIFY(importButton->isEnabled());
         QVERIFY(page->view()->isVisible());
         QCOMPARE(page->view()->model()->rowCount(), 1);
-        QVERIFY2(page->statusText().startsWith(u"Imported 'llama3-70b-ft': 3 file(s) read"), qPrintable(page->statusText()));
+        QVERIFY2(
+            page->statusText().startsWith(u"Imported 'llama3-70b-ft': 3 file(s) read"), qPrintable(page->statusText()));
         const QAbstractItemModel* model = page->view()->model();
         QCOMPARE(model->index(0, 0).data().toString(), QStringLiteral("llama3-70b-ft"));
         QCOMPARE(model->index(0, 2).data().toString(), QStringLiteral("4 × 4 GPUs"));
@@ -114,11 +129,11 @@ private Q_SLOTS:
         QCOMPARE(model->index(0, 7).data().toString(), QStringLiteral("48.0"));
 
         // The same folder again adds nothing.
-        QVERIFY(page->importPaths({ Walkthrough + QStringLiteral("/") }) > 0);
+        QVERIFY(Test::importAndWait(page, { Walkthrough + QStringLiteral("/") }) > 0);
         QVERIFY(page->statusText().startsWith(u"Already archived"));
         QCOMPARE(model->rowCount(), 1);
 
-        QVERIFY(page->importPaths({ m_variant }) > 0);
+        QVERIFY(Test::importAndWait(page, { m_variant }) > 0);
         QCOMPARE(model->rowCount(), 2);
         screenshot(m_window.get(), "runs-page");
     }
@@ -158,6 +173,10 @@ private Q_SLOTS:
         QVERIFY(monitor->monitor()->isFollowing());
         QCOMPARE(monitor->seriesNames().size(), 4); // the batch host's four GPUs
         QCOMPARE(monitor->monitor()->progressText().left(15), QStringLiteral("step 3 of 21 · "));
+        // Offline and ended by its time limit: no ETA, but how far from the end it stopped.
+        QVERIFY2(!monitor->monitor()->progressText().contains(u"ETA"), qPrintable(monitor->monitor()->progressText()));
+        QVERIFY2(monitor->monitor()->progressText().contains(u"ended TIMEOUT, 14 h"),
+            qPrintable(monitor->monitor()->progressText()));
         screenshot(m_window.get(), "run-offline");
         m_window->showPage(MainWindow::RunsPageIndex);
     }

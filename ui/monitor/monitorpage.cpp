@@ -440,9 +440,10 @@ void MonitorPage::refresh()
     const QStringList nodes = m_monitor->nodes();
     // An imported run folder has no cluster: say where it came from instead.
     const QString where = record.cluster.isEmpty() ? tr("(imported)") : tr("on %1").arg(record.cluster.toHtmlEscaped());
-    m_header->setText(tr("<b>Job %1</b> %2 %3 — <b>%4</b>: %5")
-                          .arg(record.status.jobId.toHtmlEscaped(), record.status.name.toHtmlEscaped(), where,
-                              jobPhaseName(record.status.phase), explainJob(record.status, record.ownerUid).toHtmlEscaped()));
+    m_header->setText(
+        tr("<b>Job %1</b> %2 %3 — <b>%4</b>: %5")
+            .arg(record.status.jobId.toHtmlEscaped(), record.status.name.toHtmlEscaped(), where,
+                jobPhaseName(record.status.phase), explainJob(record.status, record.ownerUid).toHtmlEscaped()));
     if (!m_monitor->isFollowing()) {
         m_progress->setText(m_monitor->waitingReason());
         m_flags->clear();

@@ -29,8 +29,8 @@ using namespace TuneDeck::Archive;
 
 namespace {
 
-constexpr OverlayMetric Metrics[] = { OverlayMetric::Loss, OverlayMetric::SecondsPerStep, OverlayMetric::SmUtilisation,
-    OverlayMetric::PowerPerGpu };
+constexpr OverlayMetric Metrics[]
+    = { OverlayMetric::Loss, OverlayMetric::SecondsPerStep, OverlayMetric::SmUtilisation, OverlayMetric::PowerPerGpu };
 constexpr OverlayAxis Axes[] = { OverlayAxis::Step, OverlayAxis::SecondsSinceStart, OverlayAxis::WallClock };
 
 } // namespace
@@ -140,16 +140,16 @@ ComparisonPage::ComparisonPage(RunList* runs, const QList<qint64>& runIds, QWidg
     });
     connect(m_axis, &QComboBox::currentIndexChanged, this, &ComparisonPage::fillChart);
     connect(m_exportTable, &QPushButton::clicked, this, [this]() {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export comparison"), QStringLiteral("comparison.csv"),
-            tr("CSV (*.csv)"));
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export comparison"), QStringLiteral("comparison.csv"), tr("CSV (*.csv)"));
         if (path.isEmpty())
             return;
         if (const QString error = exportTable(path); !error.isEmpty())
             QMessageBox::warning(this, tr("Not exported"), error);
     });
     connect(m_exportChart, &QPushButton::clicked, this, [this]() {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export chart"), QStringLiteral("overlay.png"),
-            tr("PNG image (*.png);;SVG image (*.svg)"));
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Export chart"), QStringLiteral("overlay.png"), tr("PNG image (*.png);;SVG image (*.svg)"));
         if (path.isEmpty())
             return;
         if (const QString error = exportChart(path); !error.isEmpty())
@@ -157,7 +157,8 @@ ComparisonPage::ComparisonPage(RunList* runs, const QList<qint64>& runIds, QWidg
     });
     // Start on the first metric some run has (the walkthrough's log has steps and rates, no loss).
     for (int m = 0; m < int(std::size(Metrics)); ++m) {
-        const OverlayAxis natural = overlayFits(Metrics[m], OverlayAxis::Step) ? OverlayAxis::Step : OverlayAxis::SecondsSinceStart;
+        const OverlayAxis natural
+            = overlayFits(Metrics[m], OverlayAxis::Step) ? OverlayAxis::Step : OverlayAxis::SecondsSinceStart;
         const bool has = std::any_of(m_monitors.cbegin(), m_monitors.cend(),
             [&](const auto& monitor) { return monitor && !overlayPoints(*monitor, Metrics[m], natural).isEmpty(); });
         if (has) {
@@ -247,7 +248,8 @@ void ComparisonPage::fillChart()
     QStringList without;
     for (size_t i = 0; i < m_monitors.size(); ++i) {
         const ArchivedRun& run = m_comparison.runs[qsizetype(i)];
-        const auto points = m_monitors[i] ? overlayPoints(*m_monitors[i], metric, axis) : QList<std::pair<double, double>>();
+        const auto points
+            = m_monitors[i] ? overlayPoints(*m_monitors[i], metric, axis) : QList<std::pair<double, double>>();
         if (points.isEmpty()) {
             without << run.name;
             continue;

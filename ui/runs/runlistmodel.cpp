@@ -75,8 +75,9 @@ QVariant RunListModel::data(const QModelIndex& index, int role) const
         return QDateTime::fromMSecsSinceEpoch(dateMs, r.startedMs ? Qt::UTC : Qt::LocalTime)
             .toString(QStringLiteral("yyyy-MM-dd HH:mm"));
     case Steps:
-        return s.stepsDone ? (s.totalSteps ? tr("%1 of %2").arg(*s.stepsDone).arg(*s.totalSteps) : QString::number(*s.stepsDone))
-                           : QStringLiteral("–");
+        return s.stepsDone
+            ? (s.totalSteps ? tr("%1 of %2").arg(*s.stepsDone).arg(*s.totalSteps) : QString::number(*s.stepsDone))
+            : QStringLiteral("–");
     case SecondsPerStep:
         return formatNumber(s.secondsPerStep, 1);
     case GpuHours:

@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QSettings>
 #include <QSortFilterProxyModel>
@@ -61,8 +62,9 @@ RunsPage::RunsPage(RunList* runs, QWidget* parent)
     connect(m_search, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
 
     m_import->setObjectName(QStringLiteral("importRun"));
-    m_import->setToolTip(tr("Add a run folder you already have: dmon.txt, cpu.txt, the Slurm output, trainer_log.jsonl, "
-                            "the sbatch script and YAMLs"));
+    m_import->setToolTip(
+        tr("Add a run folder you already have: dmon.txt, cpu.txt, the Slurm output, trainer_log.jsonl, "
+           "the sbatch script and YAMLs"));
     m_open->setObjectName(QStringLiteral("openRun"));
     m_open->setToolTip(tr("Show the run's charts, heat-map and log, offline"));
     m_compare->setObjectName(QStringLiteral("compareRuns"));
@@ -82,8 +84,9 @@ RunsPage::RunsPage(RunList* runs, QWidget* parent)
     top->addWidget(m_import);
     top->addWidget(m_remove);
 
-    m_empty->setText(tr("No runs archived yet. Every job TuneDeck monitors is archived as it runs; "
-                        "<b>Import run folder…</b> (or <code>tunedeck import-run DIR</code>) adds one you already have."));
+    m_empty->setText(
+        tr("No runs archived yet. Every job TuneDeck monitors is archived as it runs; "
+           "<b>Import run folder…</b> (or <code>tunedeck import-run DIR</code>) adds one you already have."));
     m_empty->setWordWrap(true);
     m_empty->setAlignment(Qt::AlignCenter);
     m_empty->setEnabled(false);
@@ -97,18 +100,14 @@ RunsPage::RunsPage(RunList* runs, QWidget* parent)
     layout->addWidget(m_empty);
     layout->addWidget(m_status);
 
-    const auto current = [this]() -> qint64 {
-        const QModelIndex index = m_view->currentIndex();
-        return index.isValid() ? index.data(RunListModel::RunIdRole).toLongLong() : 0;
-    };
+    const auto current = [this]() { return runActedOn(); };
     connect(m_import, &QPushButton::clicked, this, &RunsPage::importDialog);
     connect(m_open, &QPushButton::clicked, this, [this, current]() {
         if (const qint64 id = current())
             Q_EMIT openRequested(id);
     });
-    connect(m_view, &QTableView::activated, this, [this](const QModelIndex& index) {
-        Q_EMIT openRequested(index.data(RunListModel::RunIdRole).toLongLong());
-    });
+    connect(m_view, &QTableView::activated, this,
+        [this](const QModelIndex& index) { Q_EMIT openRequested(index.data(RunListModel::RunIdRole).toLongLong()); });
     connect(m_compare, &QPushButton::clicked, this, [this]() {
         const QList<qint64> ids = selectedRuns();
         if (ids.size() >= 2)
@@ -139,6 +138,16 @@ RunsPage::RunsPage(RunList* runs, QWidget* parent)
     updateButtons();
 }
 
+qint64 RunsPage::runActedOn() const
+{
+    // The one selected run; a selection made without moving the current row (a screen reader, or a
+    // test tool through the accessibility tree) counts as much as a click.
+    if (const QList<qint64> ids = selectedRuns(); ids.size() == 1)
+        return ids.first();
+    const QModelIndex index = m_view->currentIndex();
+    return index.isValid() ? index.data(RunListModel::RunIdRole).toLongLong() : 0;
+}
+
 QList<qint64> RunsPage::selectedRuns() const
 {
     QList<qint64> ids;
@@ -153,15 +162,15 @@ void RunsPage::updateButtons()
     const bool any = m_model->rowCount() > 0;
     m_view->setVisible(any);
     m_empty->setVisible(!any);
-    const QModelIndex current = m_view->currentIndex();
-    const qint64 id = current.isValid() ? current.data(RunListModel::RunIdRole).toLongLong() : 0;
+    const qint64 id = runActedOn();
     const RunList::Entry* entry = id ? m_runs->find(id) : nullptr;
     m_open->setEnabled(entry != nullptr);
     m_remove->setEnabled(!selectedRuns().isEmpty());
     m_compare->setEnabled(selectedRuns().size() >= 2);
     m_newJob->setEnabled(entry && !entry->run.specYaml.isEmpty());
-    m_newJob->setToolTip(entry && entry->run.specYaml.isEmpty() ? tr("This run has no job spec (no sbatch script was imported)")
-                                                                : tr("Open the run's job spec in the designer"));
+    m_newJob->setToolTip(entry && entry->run.specYaml.isEmpty()
+            ? tr("This run has no job spec (no sbatch script was imported)")
+            : tr("Open the run's job spec in the designer"));
 }
 
 void RunsPage::importDialog()
@@ -175,9 +184,23 @@ void RunsPage::importDialog()
     importPaths({ folder });
 }
 
-qint64 RunsPage::importPaths(const QStringList& paths)
+void RunsPage::importPaths(const QStringList& paths)
 {
-    const RunList::ImportOutcome outcome = m_runs->importPaths(paths);
+    m_import->setEnabled(false);
+    m_status->setToolTip(QString());
+    m_status->setText(tr("Importing %1…").arg(paths.join(u", ").toHtmlEscaped()));
+    m_runs->startImport(
+        paths, QString(), [this, page = QPointer<RunsPage>(this), paths](const RunList::ImportOutcome& outcome) {
+            if (!page)
+                return;
+            m_import->setEnabled(!m_runs->importRunning());
+            showImportOutcome(paths, outcome);
+            Q_EMIT importFinished(outcome.runId);
+        });
+}
+
+void RunsPage::showImportOutcome(const QStringList& paths, const RunList::ImportOutcome& outcome)
+{
     if (!outcome.errors.isEmpty()) {
         m_status->setText(tr("Nothing imported: %1").arg(outcome.errors.first().toHtmlEscaped()));
         auto* box = new QMessageBox(QMessageBox::Warning, tr("Not imported"),
@@ -186,20 +209,21 @@ qint64 RunsPage::importPaths(const QStringList& paths)
         box->setDetailedText((outcome.errors + outcome.notes).join(u'\n'));
         box->setAttribute(Qt::WA_DeleteOnClose);
         box->open();
-        return 0;
+        return;
     }
     const RunList::Entry* entry = m_runs->find(outcome.runId);
     const QString name = entry ? entry->run.name : QString();
     m_status->setText(outcome.alreadyArchived
             ? tr("Already archived as '%1'; nothing added.").arg(name.toHtmlEscaped())
-            : tr("Imported '%1': %2 file(s) read; %3").arg(name.toHtmlEscaped())
+            : tr("Imported '%1': %2 file(s) read; %3")
+                  .arg(name.toHtmlEscaped())
                   .arg(outcome.files)
                   .arg(outcome.notes.filter(QStringLiteral("skipped")).isEmpty()
                           ? tr("every line was read.")
-                          : tr("%1 line(s) skipped (hover for where).").arg(outcome.notes.filter(QStringLiteral("skipped")).size())));
+                          : tr("%1 line(s) skipped (hover for where).")
+                                .arg(outcome.notes.filter(QStringLiteral("skipped")).size())));
     m_status->setToolTip(outcome.notes.join(u'\n'));
     selectRun(outcome.runId);
-    return outcome.runId;
 }
 
 void RunsPage::selectRun(qint64 runId)
@@ -231,7 +255,8 @@ void RunsPage::removeSelected()
     }
     auto* box = new QMessageBox(QMessageBox::Question, tr("Remove runs"),
         tr("Remove %1 from the archive? Its stored logs and figures are deleted; files on disk or on the cluster "
-           "are not touched.").arg(names.join(QStringLiteral(", "))),
+           "are not touched.")
+            .arg(names.join(QStringLiteral(", "))),
         QMessageBox::Yes | QMessageBox::No, this);
     box->setDefaultButton(QMessageBox::No);
     box->setAttribute(Qt::WA_DeleteOnClose);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/archive/runlist.h"
+
 #include <QWidget>
 
 class QLabel;
@@ -7,10 +9,6 @@ class QLineEdit;
 class QPushButton;
 class QSortFilterProxyModel;
 class QTableView;
-
-namespace TuneDeck::Archive {
-class RunList;
-}
 
 namespace TuneDeck::Ui {
 
@@ -27,9 +25,12 @@ public:
 
     QTableView* view() const { return m_view; }
     QList<qint64> selectedRuns() const;
-    // Imports folders or files into the archive, reporting the outcome on the page (and in a message box
-    // when nothing could be imported). Returns the run id, 0 when nothing was imported.
-    qint64 importPaths(const QStringList& paths);
+    // What Open and New job from run act on: the one selected run, else the current row; 0 for none.
+    qint64 runActedOn() const;
+    // Imports folders or files into the archive in the background (RunList::startImport), then reports
+    // the outcome on the page (and in a message box when nothing could be imported) and selects the run;
+    // importFinished() follows with the run id, 0 when nothing was imported.
+    void importPaths(const QStringList& paths);
     void selectRun(qint64 runId);
     QString statusText() const;
 
@@ -37,10 +38,12 @@ Q_SIGNALS:
     void openRequested(qint64 runId);
     void compareRequested(const QList<qint64>& runIds);
     void newJobRequested(qint64 runId);
+    void importFinished(qint64 runId);
 
 private:
     void updateButtons();
     void importDialog();
+    void showImportOutcome(const QStringList& paths, const Archive::RunList::ImportOutcome& outcome);
     void removeSelected();
 
     Archive::RunList* m_runs;

@@ -2,7 +2,9 @@
 """Drives the real TuneDeck window through the accessibility tree (AT-SPI), as a screen reader or
 an outside test tool would: finds the job form's controls by their names (their visible labels),
 sets Nodes to 1 and sees Submit disabled with a GPU-memory error listed, sets it back to 4 and sees
-Submit enabled again. Run by tests/ui/atspi/run.sh, which starts Xvfb, D-Bus and the AT-SPI bus."""
+Submit enabled again. Then, on the Runs page, finds the archived walkthrough run in the Runs table,
+selects it and opens it, and sees its offline monitor tab appear. Run by tests/ui/atspi/run.sh, which
+starts Xvfb, D-Bus and the AT-SPI bus and imports the walkthrough's run folder into the app's archive."""
 import sys
 import time
 
@@ -51,6 +53,36 @@ def wait_for(predicate, what, timeout=10):
     sys.exit(f"FAIL: {what}")
 
 
+def press(node):
+    """Runs the node's own action, the one a screen reader offers (Press, or a tab's switch)."""
+    action = node.queryAction()
+    names = [action.getName(i) for i in range(action.nActions)]
+    for i, name in enumerate(names):
+        if name.lower() in ("press", "click", "switch", "activate"):
+            action.doAction(i)
+            return
+    sys.exit(f"FAIL: '{node.name}' offers no press action, only {names}")
+
+
+def has(app, role, name):
+    return any(n.getRoleName() == role and n.name == name for n in walk(app))
+
+
+def open_archived_run(app, run_name):
+    press(named(app, "page tab", "Runs"))
+    table = named(app, "table", "Runs")
+    wait_for(lambda: any(c is not None and c.name == run_name for c in walk(table)),
+             f"the Runs table does not list '{run_name}'")
+    for label in ("Import run folder…", "Open", "Compare", "New job from run", "Remove…"):
+        named(app, "push button", label)
+    named(app, "text", "Search:")
+    open_button = named(app, "push button", "Open")
+    table.queryTable().addRowSelection(0)
+    wait_for(lambda: sensitive(open_button), "Open is not enabled with a run selected")
+    press(open_button)
+    wait_for(lambda: has(app, "page tab", f"Run {run_name}"), f"no 'Run {run_name}' tab after Open")
+
+
 def diagnostics_text(app):
     view = named(app, "list", "Diagnostics")
     return [view.getChildAtIndex(i).name for i in range(view.childCount) if view.getChildAtIndex(i) is not None]
@@ -82,7 +114,10 @@ def main():
              "no GPU-memory error listed with 1 node")
     value.currentValue = 4
     wait_for(lambda: sensitive(submit), "Submit not enabled again with 4 nodes")
-    print(f"PASS: {len(form_controls)} named form controls; Nodes 1 disables Submit with a memory error, 4 enables it")
+    if len(sys.argv) > 1:
+        open_archived_run(app, sys.argv[1])
+    print(f"PASS: {len(form_controls)} named form controls; Nodes 1 disables Submit with a memory error, 4 enables it"
+          + (f"; the archived run '{sys.argv[1]}' opened from the Runs page" if len(sys.argv) > 1 else ""))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,13 @@
 #!/bin/bash
 # Starts the real window on Xvfb with its own D-Bus session and AT-SPI bus, opens the walkthrough's
-# job, and drives it through the accessibility tree (drive_window.py). Usage: run.sh TUNEDECK SPEC
+# job, and drives it through the accessibility tree (drive_window.py). With RUN_FOLDER, that folder is
+# imported into the app's archive first and opened from the Runs page as RUN_NAME.
+# Usage: run.sh TUNEDECK SPEC [RUN_FOLDER RUN_NAME]
 set -euo pipefail
 tunedeck=$1
 spec=$2
+run_folder=${3:-}
+run_name=${4:-}
 here="$(cd "$(dirname "$0")" && pwd)"
 work="$(mktemp -d)"
 display=":$((100 + RANDOM % 50))"
@@ -25,6 +29,10 @@ trap cleanup EXIT
 export DISPLAY="$display" HOME="$work" XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data"
 export XDG_RUNTIME_DIR="$work/run"
 mkdir "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+export TUNEDECK_ARCHIVE="$work/archive.sqlite"
+if [ -n "$run_folder" ]; then
+    "$tunedeck" import-run "$run_folder" >"$work/import.log" 2>&1 || { cat "$work/import.log"; exit 1; }
+fi
 unset QT_QPA_PLATFORM
 eval "$(dbus-launch --sh-syntax)"
 /usr/libexec/at-spi-bus-launcher --launch-immediately >/dev/null 2>&1 &
@@ -32,4 +40,4 @@ atspi=$!
 sleep 1
 QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1 "$tunedeck" gui "$spec" >"$work/app.log" 2>&1 &
 app=$!
-/usr/bin/python3 "$here/drive_window.py" || { cat "$work/app.log"; exit 1; }
+/usr/bin/python3 "$here/drive_window.py" ${run_name:+"$run_name"} || { cat "$work/app.log"; exit 1; }
