@@ -23,6 +23,7 @@
 #include "ui/jobs/jobspage.h"
 #include "ui/monitor/monitorpage.h"
 #include "ui/runs/comparisonpage.h"
+#include "ui/runs/reportpage.h"
 #include "ui/runs/runspage.h"
 #include "ui/widgets/namedcombobox.h"
 #include <QSystemTrayIcon>
@@ -119,6 +120,7 @@ MainWindow::MainWindow(ClusterSessions* sessions, JobList* jobs, QWidget* parent
 
     connect(m_runsPage, &RunsPage::openRequested, this, &MainWindow::openArchivedRun);
     connect(m_runsPage, &RunsPage::compareRequested, this, &MainWindow::compareRuns);
+    connect(m_runsPage, &RunsPage::reportRequested, this, &MainWindow::showRunReport);
     connect(m_runsPage, &RunsPage::newJobRequested, this, [this](qint64 runId) {
         const Archive::RunList::Entry* entry = m_runList->find(runId);
         if (!entry || entry->run.specYaml.isEmpty())
@@ -403,6 +405,16 @@ QWidget* MainWindow::compareRuns(const QList<qint64>& runIds)
 {
     auto* page = new ComparisonPage(m_runList, runIds);
     m_pages->setCurrentIndex(m_pages->addTab(page, tr("Compare %1 runs").arg(runIds.size())));
+    return page;
+}
+
+QWidget* MainWindow::showRunReport(qint64 runId)
+{
+    const Archive::RunList::Entry* entry = m_runList->find(runId);
+    if (!entry)
+        return nullptr;
+    auto* page = new ReportPage(entry->run, m_runList->report(runId));
+    m_pages->setCurrentIndex(m_pages->addTab(page, tr("Report %1").arg(entry->run.name)));
     return page;
 }
 

@@ -66,6 +66,8 @@ public:
     MonitorPage* openArchivedRun(qint64 runId);
     // The selected archived runs side by side (Runs page, Compare).
     QWidget* compareRuns(const QList<qint64>& runIds);
+    // The efficiency report of an archived run in a tab of its own; nullptr for an unknown run.
+    QWidget* showRunReport(qint64 runId);
 
 protected:
     void closeEvent(QCloseEvent* event) override;

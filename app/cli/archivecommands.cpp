@@ -7,7 +7,6 @@
 #include "core/archive/runcomparison.h"
 #include "core/archive/runfolderimport.h"
 #include "core/archive/runloader.h"
-#include "core/job/profileregistry.h"
 #include "core/util/terminaltext.h"
 
 #include <QCommandLineParser>
@@ -295,8 +294,7 @@ int runReport(const QStringList& arguments)
     const RunSummary summary = runSummary(archive, run, &error);
     if (!error.isEmpty())
         err << "warning: " << terminalSafe(error) << '\n';
-    const auto profile = ProfileRegistry().find(run.cluster.isEmpty() ? QStringLiteral("baskerville") : run.cluster);
-    const QList<ReportFinding> findings = efficiencyReport(run, summary, profile ? &*profile : nullptr);
+    const QList<ReportFinding> findings = efficiencyReport(run, summary);
     if (parser.isSet(jsonOption())) {
         printJson(QJsonObject { { QStringLiteral("id"), double(run.id) }, { QStringLiteral("name"), run.name },
             { QStringLiteral("figures"), summary.toJson() }, { QStringLiteral("findings"), reportJson(findings) } });

@@ -3,6 +3,7 @@
 #include "core/archive/runcomparison.h"
 #include "core/job/clusterprofile.h"
 #include "core/job/jobspecio.h"
+#include "core/job/profileregistry.h"
 #include "core/util/slurmvalues.h"
 
 #include <QJsonObject>
@@ -175,6 +176,12 @@ QJsonArray reportJson(const QList<ReportFinding>& findings)
             { QStringLiteral("finding"), f.finding },
             { QStringLiteral("suggestion"), f.suggestion.isEmpty() ? QJsonValue() : QJsonValue(f.suggestion) } });
     return a;
+}
+
+QList<ReportFinding> efficiencyReport(const ArchivedRun& run, const RunSummary& summary)
+{
+    const auto profile = ProfileRegistry().find(run.cluster.isEmpty() ? QStringLiteral("baskerville") : run.cluster);
+    return efficiencyReport(run, summary, profile ? &*profile : nullptr);
 }
 
 } // namespace TuneDeck::Archive

@@ -26,6 +26,9 @@ struct ReportFinding
 
 // profile: the cluster's profile where known (GPU memory per type, the longest time allowed).
 QList<ReportFinding> efficiencyReport(const ArchivedRun& run, const RunSummary& summary, const ClusterProfile* profile);
+// The same with the run's cluster profile looked up (ProfileRegistry; Baskerville for an imported run,
+// which names no cluster), as `tunedeck report` and the window's report show it.
+QList<ReportFinding> efficiencyReport(const ArchivedRun& run, const RunSummary& summary);
 QJsonArray reportJson(const QList<ReportFinding>& findings);
 
 } // namespace TuneDeck::Archive

@@ -109,6 +109,12 @@ QString RunList::remove(qint64 runId)
     return error;
 }
 
+QList<ReportFinding> RunList::report(qint64 runId) const
+{
+    const Entry* entry = find(runId);
+    return entry ? efficiencyReport(entry->run, entry->summary) : QList<ReportFinding>();
+}
+
 RunComparison RunList::compare(const QList<qint64>& runIds) const
 {
     QList<ArchivedRun> runs;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/archive/archivedrun.h"
+#include "core/archive/efficiencyreport.h"
 #include "core/archive/runcomparison.h"
 #include "core/archive/runfolderimport.h"
 #include "core/archive/runsummary.h"
@@ -60,6 +61,8 @@ public:
     QString remove(qint64 runId);
 
     RunComparison compare(const QList<qint64>& runIds) const;
+    // The efficiency report of a run with its cluster's profile; empty for an unknown run.
+    QList<ReportFinding> report(qint64 runId) const;
     // What the offline monitor stands over: the run's job record (nodes, state, limit) and its telemetry.
     std::unique_ptr<Telemetry::RunTelemetry> loadTelemetry(qint64 runId, QString* error = nullptr) const;
     // The coarse view for a first chart in milliseconds (loadRunPreview); nullptr when the run has none.

@@ -44,8 +44,12 @@ JobMonitor::JobMonitor(
     m_coalesce.setSingleShot(true);
     m_coalesce.setInterval(100); // at most ten refreshes a second
     connect(&m_coalesce, &QTimer::timeout, this, &JobMonitor::publish);
-    if (session)
-        connect(session, &ClusterSession::stateChanged, this, &JobMonitor::startIfReady);
+    if (session) {
+        connect(session, &ClusterSession::stateChanged, this, [this]() {
+            startIfReady();
+            m_coalesce.start(); // the header says whether the connection holds
+        });
+    }
     startIfReady();
 }
 
@@ -113,6 +117,25 @@ QString JobMonitor::waitingReason() const
     if (!m_session || m_session->state() != ClusterSession::State::Connected)
         return tr("Connect to %1 to follow this job").arg(m_record.cluster);
     return tr("Starting…");
+}
+
+QString JobMonitor::connectionNote() const
+{
+    if (!m_monitor)
+        return {};
+    if (!m_session)
+        return tr("The session to %1 is gone: the charts stop at what had arrived").arg(m_record.cluster);
+    switch (m_session->state()) {
+    case ClusterSession::State::Connected:
+        return {};
+    case ClusterSession::State::Connecting:
+        return tr("Reconnecting to %1… the charts stop at what had arrived; following goes on where it stopped")
+            .arg(m_record.cluster);
+    default:
+        return tr("Not connected to %1: the charts stop at what had arrived; connect again to follow on from "
+                  "where it stopped")
+            .arg(m_record.cluster);
+    }
 }
 
 void JobMonitor::startIfReady()

@@ -50,6 +50,9 @@ public:
     RunMonitor* liveMonitor() const { return m_monitor.get(); }
     // Why nothing is followed yet ("waiting for nodes", "not connected"), empty while following.
     QString waitingReason() const;
+    // While following: that the connection dropped and the charts stop at what arrived before; empty
+    // while connected, and offline (an archived run).
+    QString connectionNote() const;
 
     // nullptr until following starts.
     const Telemetry::RunTelemetry* telemetry() const;

@@ -372,6 +372,14 @@ private Q_SLOTS:
                      .value(QStringLiteral("steps_done"))
                      .toDouble(),
             3.0);
+
+        // The connection drops: the monitor says its charts stop at what had arrived.
+        auto* progress = again->findChild<QLabel*>(QStringLiteral("monitorProgress"));
+        QVERIFY(progress);
+        QVERIFY(!progress->text().contains(u"Not connected"));
+        session->disconnectFromCluster();
+        QTRY_VERIFY_WITH_TIMEOUT(progress->text().contains(u"Not connected to baskerville"), 10000);
+        QVERIFY(progress->text().startsWith(u"Nodes: ")); // the last figures stay
     }
 };
 

@@ -11,13 +11,17 @@
 #include "ui/mainwindow.h"
 #include "ui/monitor/monitorpage.h"
 #include "ui/runs/comparisonpage.h"
+#include "ui/runs/reportpage.h"
 #include "ui/runs/runspage.h"
 
+#include <QAbstractAxis>
 #include <QChart>
+#include <QCoreApplication>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QPalette>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
@@ -27,6 +31,8 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBrowser>
+#include <QValueAxis>
 
 using namespace TuneDeck;
 using namespace TuneDeck::Ui;
@@ -208,15 +214,37 @@ private Q_SLOTS:
         QCOMPARE(tableRow(table, QStringLiteral("Design: slurm.account")), -1);
         QCOMPARE(tableRow(table, QStringLiteral("Steps done")), -1);
 
-        // The overlay starts on seconds per step (the walkthrough's log has no loss): one line per run.
+        // The overlay starts on seconds per step (the walkthrough's log has no loss): one line per run,
+        // on a step axis with a tick per step (3 steps: 1, 2, 3).
         QCOMPARE(comparison->chart()->series().size(), 2);
+        const auto* steps = qobject_cast<QValueAxis*>(comparison->chart()->axes(Qt::Horizontal).value(0));
+        QVERIFY(steps);
+        QCOMPARE(steps->tickCount(), 3);
         comparison->setOverlay(2, 1); // SM utilisation by time since start
         QCOMPARE(comparison->chart()->series().size(), 2);
         comparison->setOverlay(0, 0); // loss: not in these logs
         QCOMPARE(comparison->chart()->series().size(), 0);
         QVERIFY(comparison->findChild<QLabel*>(QStringLiteral("overlayNote"))->text().startsWith(u"Not recorded in:"));
         comparison->setOverlay(1, 0);
+        QCoreApplication::processEvents();
         screenshot(m_window.get(), "runs-compare");
+
+        // A dark theme gets a dark chart with readable axes, not Qt Charts' own light one.
+        QPalette dark = comparison->palette();
+        dark.setColor(QPalette::Base, QColor(0x23, 0x26, 0x29));
+        dark.setColor(QPalette::Text, QColor(0xfc, 0xfc, 0xfc));
+        comparison->setPalette(dark);
+        QCOMPARE(comparison->chart()->backgroundBrush().color(), dark.color(QPalette::Base));
+        QVERIFY(!comparison->chart()->axes().isEmpty());
+        for (const QAbstractAxis* axis : comparison->chart()->axes())
+            QCOMPARE(axis->labelsColor(), dark.color(QPalette::Text));
+        comparison->setOverlay(2, 1); // a new chart keeps the palette
+        for (const QAbstractAxis* axis : comparison->chart()->axes())
+            QCOMPARE(axis->labelsColor(), dark.color(QPalette::Text));
+        QCoreApplication::processEvents(); // the chart's scene repaints on the next turn of the loop
+        screenshot(m_window.get(), "runs-compare-dark");
+        comparison->setPalette(QPalette());
+        comparison->setOverlay(1, 0);
 
         QTemporaryDir out;
         const QString csv = out.filePath(QStringLiteral("comparison.csv"));
@@ -225,6 +253,28 @@ private Q_SLOTS:
         const QString png = out.filePath(QStringLiteral("overlay.png"));
         QCOMPARE(comparison->exportChart(png), QString());
         QVERIFY(Test::readFile(png).startsWith("\x89PNG"));
+        m_window->showPage(MainWindow::RunsPageIndex);
+    }
+
+    void efficiencyReportOfARun()
+    {
+        RunsPage* page = m_window->runsPage();
+        page->selectRun(1); // the walkthrough: killed by its 3 h limit at step 3 of 21
+        page->findChild<QPushButton*>(QStringLiteral("runReport"))->click();
+        auto* report = qobject_cast<ReportPage*>(m_window->pages()->currentWidget());
+        QVERIFY(report);
+        QCOMPARE(m_window->pages()->tabText(m_window->pages()->currentIndex()), QStringLiteral("Report llama3-70b-ft"));
+        // What the page shows is the report of `tunedeck report`: each finding and its suggestion.
+        const QString shown = report->text()->toPlainText();
+        QVERIFY(!report->findings().isEmpty());
+        for (const Archive::ReportFinding& f : report->findings()) {
+            QVERIFY2(shown.contains(f.title) && shown.contains(f.finding), qPrintable(f.topic));
+            QVERIFY2(f.suggestion.isEmpty() || shown.contains(f.suggestion), qPrintable(f.topic));
+        }
+        QVERIFY(shown.contains(u"Ask for --time 20:00:00 (the need plus 10 %)."));
+        QCOMPARE(report->text()->accessibleName(), QStringLiteral("Efficiency report"));
+        screenshot(m_window.get(), "run-report");
+        Q_EMIT m_window->pages()->tabCloseRequested(m_window->pages()->currentIndex());
         m_window->showPage(MainWindow::RunsPageIndex);
     }
 
@@ -243,6 +293,9 @@ private Q_SLOTS:
     {
         RunsPage* page = m_window->runsPage();
         page->selectRun(2);
+        // Delete is a shortcut of the focused list: the window must be active (on X11 too, not only offscreen).
+        m_window->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
         page->view()->setFocus();
         QTest::keyClick(page->view(), Qt::Key_Delete);
         auto* box = page->findChild<QMessageBox*>();

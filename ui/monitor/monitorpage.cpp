@@ -7,6 +7,7 @@
 #include "core/util/atomicfiles.h"
 #include "ui/monitor/chartexport.h"
 #include "ui/monitor/chartfeed.h"
+#include "ui/monitor/charttheme.h"
 #include "ui/monitor/heatmapwidget.h"
 #include "ui/monitor/monitorchartview.h"
 #include "ui/widgets/namedcombobox.h"
@@ -16,6 +17,7 @@
 #include <QCheckBox>
 #include <QCoreApplication>
 #include <QCursor>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFontDatabase>
@@ -88,14 +90,7 @@ QChart* themedChart(const QPalette& palette, QValueAxis* x, QValueAxis* y)
     chart->addAxis(x, Qt::AlignBottom);
     chart->addAxis(y, Qt::AlignLeft);
     chart->setMargins(QMargins(4, 4, 4, 4));
-    chart->setBackgroundBrush(palette.color(QPalette::Base));
-    chart->setTitleBrush(palette.color(QPalette::Text));
-    chart->legend()->setLabelColor(palette.color(QPalette::Text));
-    for (QValueAxis* axis : { x, y }) {
-        axis->setLabelsColor(palette.color(QPalette::Text));
-        axis->setTitleBrush(palette.color(QPalette::Text));
-        axis->setGridLineColor(palette.color(QPalette::Midlight));
-    }
+    applyPalette(chart, palette);
     return chart;
 }
 
@@ -450,8 +445,9 @@ void MonitorPage::refresh()
         return;
     }
     const QString limit = m_monitor->timeLimitText();
+    const QString connection = m_monitor->connectionNote();
     m_progress->setText(tr("Nodes: %1").arg(nodes.join(QStringLiteral(", "))) + u" · " + m_monitor->progressText()
-        + (limit.isEmpty() ? QString() : u"\n" + limit));
+        + (limit.isEmpty() ? QString() : u"\n" + limit) + (connection.isEmpty() ? QString() : u"\n" + connection));
 
     // Metric choices: what the dmon files hold.
     const QStringList metrics = m_monitor->gpuMetrics();
@@ -774,6 +770,16 @@ void MonitorPage::showSlurmOutput()
 {
     m_views->setCurrentWidget(m_log->parentWidget());
     m_log->setFocus();
+}
+
+void MonitorPage::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) {
+        for (QChart* chart : { m_chart, m_lossChart, m_hostChart })
+            if (chart) // not yet made while the constructor runs
+                applyPalette(chart, palette());
+    }
 }
 
 } // namespace TuneDeck::Ui

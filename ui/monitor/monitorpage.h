@@ -70,6 +70,10 @@ public Q_SLOTS:
     QChart* hostChart() const { return m_hostChart; }
     QPlainTextEdit* log() const { return m_log; }
 
+protected:
+    // A theme switched while the page is open recolours its charts (Qt Charts does not follow the palette).
+    void changeEvent(QEvent* event) override;
+
 private:
     void rebuildSeries();
     void refreshTraining();
@@ -86,7 +90,7 @@ private:
     QLabel* m_flags;
     QComboBox* m_metric;
     QComboBox* m_range;
-    QChart* m_chart;
+    QChart* m_chart = nullptr;
     MonitorChartView* m_view;
     QChartView* m_lossView;
     QChartView* m_hostView;
@@ -105,14 +109,14 @@ private:
     QWidget* m_nodeToggles;
     QHash<QString, bool> m_hiddenNodes;
     QTabWidget* m_views;
-    QChart* m_lossChart;
+    QChart* m_lossChart = nullptr;
     QLineSeries* m_loss;
     QLineSeries* m_evalLoss;
     QValueAxis* m_lossX;
     QValueAxis* m_lossY;
     QComboBox* m_trainingMetric;
     QComboBox* m_hostMetric;
-    QChart* m_hostChart;
+    QChart* m_hostChart = nullptr;
     QValueAxis* m_hostX;
     QValueAxis* m_hostY;
     QHash<int, QLineSeries*> m_hostSeries;

@@ -5,12 +5,14 @@
 #include "core/telemetry/runtelemetry.h"
 #include "core/util/atomicfiles.h"
 #include "ui/monitor/chartexport.h"
+#include "ui/monitor/charttheme.h"
 #include "ui/widgets/namedcombobox.h"
 
 #include <QChart>
 #include <QChartView>
 #include <QCheckBox>
 #include <QDateTimeAxis>
+#include <QEvent>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -50,7 +52,11 @@ ComparisonPage::ComparisonPage(RunList* runs, const QList<qint64>& runIds, QWidg
 {
     setObjectName(QStringLiteral("comparisonPage"));
     for (const ArchivedRun& run : m_comparison.runs) {
-        auto telemetry = runs->loadTelemetry(run.id);
+        // The coarse view (and the training logs in full) is what an overlay of whole runs needs, and it
+        // loads in milliseconds; reading every run's raw text here would freeze the window for seconds.
+        auto telemetry = runs->loadPreview(run.id);
+        if (!telemetry)
+            telemetry = runs->loadTelemetry(run.id);
         if (telemetry)
             m_monitors.push_back(std::make_unique<JobMonitor>(runs->jobRecord(run.id), std::move(telemetry)));
         else
@@ -243,6 +249,7 @@ void ComparisonPage::fillChart()
     y->setTitleText(overlayMetricName(metric));
     m_chart->addAxis(x, Qt::AlignBottom);
     m_chart->addAxis(y, Qt::AlignLeft);
+    applyPalette(m_chart, palette());
     double xMin = 0, xMax = 0, yMin = 0, yMax = 0;
     bool any = false;
     QStringList without;
@@ -284,7 +291,12 @@ void ComparisonPage::fillChart()
                 QDateTime::fromMSecsSinceEpoch(qint64(std::max(xMax, xMin + 60000))));
         else
             x->setRange(xMin, std::max(xMax, xMin + 1));
+        // Steps are whole numbers: a short run gets one tick per step, not "1 2 2 3 3".
+        if (axis == OverlayAxis::Step && xMax - xMin < 4)
+            static_cast<QValueAxis*>(x)->setTickCount(int(std::max(xMax, xMin + 1) - xMin) + 1);
         y->setRange(std::min(0.0, yMin), yMax > 0 ? yMax * 1.1 : 1.0);
+        y->applyNiceNumbers(); // ticks at 0, 500, 1000, ... rather than at fifths of the range
+        y->setLabelFormat(y->max() >= 10 ? QStringLiteral("%.0f") : QStringLiteral("%.2f"));
     }
     if (!overlayFits(metric, axis))
         m_chartNote->setText(tr("%1 is not recorded against this axis.").arg(overlayMetricName(metric)));
@@ -292,6 +304,16 @@ void ComparisonPage::fillChart()
         m_chartNote->setText(tr("Not recorded in: %1").arg(without.join(QStringLiteral(", "))));
     else
         m_chartNote->clear();
+}
+
+void ComparisonPage::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) {
+        for (QChart* chart : { m_chart })
+            if (chart) // not yet made while the constructor runs
+                applyPalette(chart, palette());
+    }
 }
 
 } // namespace TuneDeck::Ui

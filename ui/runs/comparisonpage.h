@@ -43,6 +43,10 @@ public:
     QString exportTable(const QString& path) const;
     QString exportChart(const QString& path) const;
 
+protected:
+    // A theme switched while the page is open recolours its charts (Qt Charts does not follow the palette).
+    void changeEvent(QEvent* event) override;
+
 private:
     void fillTable();
     void fillChart();

@@ -34,6 +34,7 @@ RunsPage::RunsPage(RunList* runs, QWidget* parent)
     , m_open(new QPushButton(tr("&Open")))
     , m_compare(new QPushButton(tr("Com&pare")))
     , m_newJob(new QPushButton(tr("New &job from run")))
+    , m_report(new QPushButton(tr("&Efficiency report")))
     , m_remove(new QPushButton(tr("&Remove…")))
 {
     setObjectName(QStringLiteral("runsPage"));
@@ -71,8 +72,10 @@ RunsPage::RunsPage(RunList* runs, QWidget* parent)
     m_compare->setToolTip(tr("Select two or more runs to compare throughput, utilisation, GPU-hours and design"));
     m_newJob->setObjectName(QStringLiteral("newJobFromRun"));
     m_newJob->setToolTip(tr("Open the run's job spec in the designer"));
+    m_report->setObjectName(QStringLiteral("runReport"));
+    m_report->setToolTip(tr("Time limit vs need, checkpoints, idle GPUs, memory and GPU-hours, with what to change"));
     m_remove->setObjectName(QStringLiteral("removeRun"));
-    for (QPushButton* button : { m_import, m_open, m_compare, m_newJob, m_remove })
+    for (QPushButton* button : { m_import, m_open, m_compare, m_newJob, m_report, m_remove })
         button->setAccessibleName(button->text().remove(u'&'));
 
     auto* top = new QHBoxLayout;
@@ -81,6 +84,7 @@ RunsPage::RunsPage(RunList* runs, QWidget* parent)
     top->addWidget(m_open);
     top->addWidget(m_compare);
     top->addWidget(m_newJob);
+    top->addWidget(m_report);
     top->addWidget(m_import);
     top->addWidget(m_remove);
 
@@ -117,6 +121,10 @@ RunsPage::RunsPage(RunList* runs, QWidget* parent)
         if (const qint64 id = current())
             Q_EMIT newJobRequested(id);
     });
+    connect(m_report, &QPushButton::clicked, this, [this, current]() {
+        if (const qint64 id = current())
+            Q_EMIT reportRequested(id);
+    });
     connect(m_remove, &QPushButton::clicked, this, &RunsPage::removeSelected);
 
     auto* openAction = new QAction(tr("&Open"), m_view);
@@ -125,11 +133,13 @@ RunsPage::RunsPage(RunList* runs, QWidget* parent)
     connect(compareAction, &QAction::triggered, m_compare, &QPushButton::click);
     auto* newJobAction = new QAction(tr("New &job from run"), m_view);
     connect(newJobAction, &QAction::triggered, m_newJob, &QPushButton::click);
+    auto* reportAction = new QAction(tr("&Efficiency report"), m_view);
+    connect(reportAction, &QAction::triggered, m_report, &QPushButton::click);
     auto* removeAction = new QAction(tr("&Remove…"), m_view);
     removeAction->setShortcut(QKeySequence::Delete);
     removeAction->setShortcutContext(Qt::WidgetShortcut);
     connect(removeAction, &QAction::triggered, m_remove, &QPushButton::click);
-    m_view->addActions({ openAction, compareAction, newJobAction, removeAction });
+    m_view->addActions({ openAction, compareAction, newJobAction, reportAction, removeAction });
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
 
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RunsPage::updateButtons);
@@ -165,6 +175,7 @@ void RunsPage::updateButtons()
     const qint64 id = runActedOn();
     const RunList::Entry* entry = id ? m_runs->find(id) : nullptr;
     m_open->setEnabled(entry != nullptr);
+    m_report->setEnabled(entry != nullptr);
     m_remove->setEnabled(!selectedRuns().isEmpty());
     m_compare->setEnabled(selectedRuns().size() >= 2);
     m_newJob->setEnabled(entry && !entry->run.specYaml.isEmpty());
@@ -189,13 +200,14 @@ void RunsPage::importPaths(const QStringList& paths)
     m_import->setEnabled(false);
     m_status->setToolTip(QString());
     m_status->setText(tr("Importing %1…").arg(paths.join(u", ").toHtmlEscaped()));
+    // The page can close before the worker is done (the window quits): the outcome then goes nowhere.
     m_runs->startImport(
-        paths, QString(), [this, page = QPointer<RunsPage>(this), paths](const RunList::ImportOutcome& outcome) {
+        paths, QString(), [page = QPointer<RunsPage>(this), paths](const RunList::ImportOutcome& outcome) {
             if (!page)
                 return;
-            m_import->setEnabled(!m_runs->importRunning());
-            showImportOutcome(paths, outcome);
-            Q_EMIT importFinished(outcome.runId);
+            page->m_import->setEnabled(!page->m_runs->importRunning());
+            page->showImportOutcome(paths, outcome);
+            Q_EMIT page->importFinished(outcome.runId);
         });
 }
 

@@ -16,7 +16,8 @@ class RunListModel;
 
 // The Runs page (issue 11 part 6): every archived run — the ones TuneDeck followed and the folders
 // imported — sortable and searchable. Open shows a run in the monitor's view, offline; Compare puts the
-// selected runs side by side; New job from run fills the designer with the run's spec.
+// selected runs side by side; New job from run fills the designer with the run's spec; Efficiency report says what to
+// change.
 class RunsPage : public QWidget
 {
     Q_OBJECT
@@ -38,6 +39,7 @@ Q_SIGNALS:
     void openRequested(qint64 runId);
     void compareRequested(const QList<qint64>& runIds);
     void newJobRequested(qint64 runId);
+    void reportRequested(qint64 runId);
     void importFinished(qint64 runId);
 
 private:
@@ -57,6 +59,7 @@ private:
     QPushButton* m_open;
     QPushButton* m_compare;
     QPushButton* m_newJob;
+    QPushButton* m_report;
     QPushButton* m_remove;
 };
 

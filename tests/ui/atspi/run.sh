@@ -10,22 +10,31 @@ run_folder=${3:-}
 run_name=${4:-}
 here="$(cd "$(dirname "$0")" && pwd)"
 work="$(mktemp -d)"
-display=":$((100 + RANDOM % 50))"
-Xvfb "$display" -screen 0 1366x768x24 -nolisten tcp >/dev/null 2>&1 &
+# Xvfb picks a free display itself and writes its number once it accepts clients (-displayfd): no
+# clash with another Xvfb, and no race with a server still starting on a loaded machine.
+Xvfb -displayfd 3 -screen 0 1366x768x24 -nolisten tcp 3>"$work/display" >/dev/null 2>&1 &
 xvfb=$!
 app=""
 atspi=""
+# Every step may fail without stopping the rest (set -e applies inside a trap, too).
 cleanup() {
-    [ -n "$app" ] && kill "$app" 2>/dev/null
+    if [ -n "$app" ]; then kill "$app" 2>/dev/null || true; fi
     if [ -n "$atspi" ]; then
         pkill -P "$atspi" 2>/dev/null || true
         kill "$atspi" 2>/dev/null || true
     fi
-    [ -n "${DBUS_SESSION_BUS_PID:-}" ] && kill "$DBUS_SESSION_BUS_PID" 2>/dev/null
-    kill "$xvfb" 2>/dev/null
+    if [ -n "${DBUS_SESSION_BUS_PID:-}" ]; then kill "$DBUS_SESSION_BUS_PID" 2>/dev/null || true; fi
+    kill "$xvfb" 2>/dev/null || true
     rm -rf "$work"
 }
 trap cleanup EXIT
+for _ in $(seq 300); do
+    [ -s "$work/display" ] && break
+    kill -0 "$xvfb" 2>/dev/null || { echo "FAIL: Xvfb did not start" >&2; exit 1; }
+    sleep 0.1
+done
+[ -s "$work/display" ] || { echo "FAIL: Xvfb gave no display within 30 s" >&2; exit 1; }
+display=":$(head -n 1 "$work/display")"
 export DISPLAY="$display" HOME="$work" XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data"
 export XDG_RUNTIME_DIR="$work/run"
 mkdir "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
