@@ -294,6 +294,8 @@ void ComparisonPage::fillChart()
         // Steps are whole numbers: a short run gets one tick per step, not "1 2 2 3 3".
         if (axis == OverlayAxis::Step && xMax - xMin < 4)
             static_cast<QValueAxis*>(x)->setTickCount(int(std::max(xMax, xMin + 1) - xMin) + 1);
+        else if (axis == OverlayAxis::Step)
+            static_cast<QValueAxis*>(x)->applyNiceNumbers(); // 10, 12, 14 rather than 10, 13, 15
         y->setRange(std::min(0.0, yMin), yMax > 0 ? yMax * 1.1 : 1.0);
         y->applyNiceNumbers(); // ticks at 0, 500, 1000, ... rather than at fifths of the range
         y->setLabelFormat(y->max() >= 10 ? QStringLiteral("%.0f") : QStringLiteral("%.2f"));
