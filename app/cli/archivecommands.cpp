@@ -294,7 +294,14 @@ int runReport(const QStringList& arguments)
     const RunSummary summary = runSummary(archive, run, &error);
     if (!error.isEmpty())
         err << "warning: " << terminalSafe(error) << '\n';
-    const QList<ReportFinding> findings = efficiencyReport(run, summary);
+    ArchivedRunFigures others; // the other runs of the archive, as shapes to weigh this one against
+    for (ArchivedRun& other : archive.runs()) {
+        if (other.id != run.id) {
+            RunSummary figures = runSummary(archive, other);
+            others.append({ std::move(other), std::move(figures) });
+        }
+    }
+    const QList<ReportFinding> findings = efficiencyReport(run, summary, others);
     if (parser.isSet(jsonOption())) {
         printJson(QJsonObject { { QStringLiteral("id"), double(run.id) }, { QStringLiteral("name"), run.name },
             { QStringLiteral("figures"), summary.toJson() }, { QStringLiteral("findings"), reportJson(findings) } });

@@ -19,16 +19,46 @@ QString hours(double h)
     return QString::number(h, 'f', h < 10 ? 1 : 0);
 }
 
+std::optional<JobSpec> specOf(const ArchivedRun& run)
+{
+    if (run.specYaml.isEmpty())
+        return std::nullopt;
+    JobSpecLoadResult loaded = loadJobSpecFromYaml(run.specYaml, run.name);
+    return loaded.ok() ? std::optional<JobSpec>(loaded.spec) : std::nullopt;
+}
+
+// The run of the same training (the same number of steps, the same model where both specs say) on
+// another shape, known from its job spec, with the fewest GPU-hours per 1 000 steps below this run's.
+const std::pair<ArchivedRun, RunSummary>* cheaperShape(
+    const ArchivedRun& run, const RunSummary& s, const std::optional<JobSpec>& spec, const ArchivedRunFigures& others)
+{
+    if (!s.gpuHoursPer1000Steps || !s.totalSteps)
+        return nullptr;
+    const std::pair<ArchivedRun, RunSummary>* best = nullptr;
+    for (const auto& other : others) {
+        const auto& [o, os] = other;
+        if (o.id == run.id || !os.gpuHoursPer1000Steps || os.totalSteps != s.totalSteps)
+            continue;
+        if (o.specYaml.isEmpty())
+            continue; // a shape read off what was recorded is no shape to recommend
+        if (o.nodes == run.nodes && o.gpusPerNode == run.gpusPerNode && o.gpuType == run.gpuType)
+            continue; // the same shape: no lesson about the shape
+        if (const auto otherSpec = specOf(o); spec && otherSpec && otherSpec->training.model != spec->training.model)
+            continue;
+        if (*os.gpuHoursPer1000Steps < *s.gpuHoursPer1000Steps
+            && (!best || *os.gpuHoursPer1000Steps < *best->second.gpuHoursPer1000Steps))
+            best = &other;
+    }
+    return best;
+}
+
 } // namespace
 
-QList<ReportFinding> efficiencyReport(const ArchivedRun& run, const RunSummary& s, const ClusterProfile* profile)
+QList<ReportFinding> efficiencyReport(
+    const ArchivedRun& run, const RunSummary& s, const ClusterProfile* profile, const ArchivedRunFigures& others)
 {
     QList<ReportFinding> out;
-    std::optional<JobSpec> spec;
-    if (!run.specYaml.isEmpty()) {
-        if (JobSpecLoadResult loaded = loadJobSpecFromYaml(run.specYaml, run.name); loaded.ok())
-            spec = loaded.spec;
-    }
+    const std::optional<JobSpec> spec = specOf(run);
 
     // Time limit against what the run needed: every step at the measured pace, plus what the job spent
     // before its first step (loading), which the bar's elapsed time leaves out.
@@ -163,6 +193,18 @@ QList<ReportFinding> efficiencyReport(const ArchivedRun& run, const RunSummary& 
             f.suggestion = QObject::tr("The recorded GPUs were busy only %1 % of the time on average: look at the "
                                        "input pipeline or the per-device batch before adding GPUs.")
                                .arg(*s.smMean, 0, 'f', 0);
+        if (const auto* cheaper = cheaperShape(run, s, spec, others)) {
+            const auto& [o, os] = *cheaper;
+            const double fewer = (*s.gpuHoursPer1000Steps - *os.gpuHoursPer1000Steps) * double(*s.totalSteps) / 1000.0;
+            const QString shape = o.shapeText();
+            f.suggestion += (f.suggestion.isEmpty() ? QString() : QStringLiteral(" "))
+                + QObject::tr("%1 would have needed about %2 GPU-hours fewer for all %3 steps: run '%4' of the "
+                              "same training took %5 GPU-hours per 1 000 steps there.")
+                      .arg(shape, hours(fewer))
+                      .arg(*s.totalSteps)
+                      .arg(o.name)
+                      .arg(*os.gpuHoursPer1000Steps, 0, 'f', 0);
+        }
         out.append(f);
     }
     return out;
@@ -178,10 +220,11 @@ QJsonArray reportJson(const QList<ReportFinding>& findings)
     return a;
 }
 
-QList<ReportFinding> efficiencyReport(const ArchivedRun& run, const RunSummary& summary)
+QList<ReportFinding> efficiencyReport(
+    const ArchivedRun& run, const RunSummary& summary, const ArchivedRunFigures& others)
 {
     const auto profile = ProfileRegistry().find(run.cluster.isEmpty() ? QStringLiteral("baskerville") : run.cluster);
-    return efficiencyReport(run, summary, profile ? &*profile : nullptr);
+    return efficiencyReport(run, summary, profile ? &*profile : nullptr, others);
 }
 
 } // namespace TuneDeck::Archive

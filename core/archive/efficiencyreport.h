@@ -7,6 +7,8 @@
 #include <QJsonArray>
 #include <QList>
 
+#include <utility>
+
 namespace TuneDeck {
 struct ClusterProfile;
 }
@@ -24,11 +26,17 @@ struct ReportFinding
     QString suggestion; // empty when there is nothing to change
 };
 
+// Other archived runs with their figures: a run of the same training on another shape that cost fewer
+// GPU-hours per 1 000 steps turns into a suggestion ("2 × 4 a100_80 would have needed N GPU-hours fewer").
+using ArchivedRunFigures = QList<std::pair<ArchivedRun, RunSummary>>;
+
 // profile: the cluster's profile where known (GPU memory per type, the longest time allowed).
-QList<ReportFinding> efficiencyReport(const ArchivedRun& run, const RunSummary& summary, const ClusterProfile* profile);
+QList<ReportFinding> efficiencyReport(const ArchivedRun& run, const RunSummary& summary, const ClusterProfile* profile,
+    const ArchivedRunFigures& others = {});
 // The same with the run's cluster profile looked up (ProfileRegistry; Baskerville for an imported run,
 // which names no cluster), as `tunedeck report` and the window's report show it.
-QList<ReportFinding> efficiencyReport(const ArchivedRun& run, const RunSummary& summary);
+QList<ReportFinding> efficiencyReport(
+    const ArchivedRun& run, const RunSummary& summary, const ArchivedRunFigures& others = {});
 QJsonArray reportJson(const QList<ReportFinding>& findings);
 
 } // namespace TuneDeck::Archive

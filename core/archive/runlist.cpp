@@ -112,7 +112,12 @@ QString RunList::remove(qint64 runId)
 QList<ReportFinding> RunList::report(qint64 runId) const
 {
     const Entry* entry = find(runId);
-    return entry ? efficiencyReport(entry->run, entry->summary) : QList<ReportFinding>();
+    if (!entry)
+        return {};
+    ArchivedRunFigures others;
+    for (const Entry& e : m_entries)
+        others.append({ e.run, e.summary });
+    return efficiencyReport(entry->run, entry->summary, others);
 }
 
 RunComparison RunList::compare(const QList<qint64>& runIds) const

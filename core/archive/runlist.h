@@ -61,7 +61,8 @@ public:
     QString remove(qint64 runId);
 
     RunComparison compare(const QList<qint64>& runIds) const;
-    // The efficiency report of a run with its cluster's profile; empty for an unknown run.
+    // The efficiency report of a run with its cluster's profile, the other archived runs as the shapes to
+    // weigh it against; empty for an unknown run.
     QList<ReportFinding> report(qint64 runId) const;
     // What the offline monitor stands over: the run's job record (nodes, state, limit) and its telemetry.
     std::unique_ptr<Telemetry::RunTelemetry> loadTelemetry(qint64 runId, QString* error = nullptr) const;

@@ -156,6 +156,26 @@ private Q_SLOTS:
         QVERIFY(find("host_memory")->finding.startsWith(u"Requested 480 GiB per node"));
         QVERIFY(!find("gpu_memory")); // not recorded by -s puct
         QCOMPARE(reportJson(findings).size(), findings.size());
+        QVERIFY(find("gpu_hours")->suggestion.isEmpty()); // nothing to weigh it against
+
+        // With the same training archived on 2 x 4 A100-80 at 8000 GPU-hours per 1 000 steps (16000 here):
+        // (16000 - 8000) x 21 / 1000 = 168 GPU-hours fewer.
+        ArchivedRun variant = m_variant;
+        const RunSummary vs = runSummary(m_archive, variant);
+        QCOMPARE(vs.gpuHoursPer1000Steps.value_or(0), 8000.0);
+        const QList<ReportFinding> weighed = efficiencyReport(run, s, &*profile, { { run, s }, { variant, vs } });
+        const ReportFinding* gpuHours = nullptr;
+        for (const ReportFinding& f : weighed)
+            gpuHours = f.topic == u"gpu_hours" ? &f : gpuHours;
+        QVERIFY(gpuHours);
+        QVERIFY2(gpuHours->suggestion.startsWith(u"2 × 4 a100_80 would have needed about 168 GPU-hours fewer for all "
+                                                 u"21 steps: run 'a100-80 variant' of the same training took 8000"),
+            qPrintable(gpuHours->suggestion));
+        // The cheaper run itself gets no such suggestion: the walkthrough's shape cost more.
+        for (const ReportFinding& f : efficiencyReport(variant, vs, &*profile, { { run, s }, { variant, vs } })) {
+            if (f.topic == u"gpu_hours")
+                QVERIFY2(f.suggestion.isEmpty(), qPrintable(f.suggestion));
+        }
     }
 };
 

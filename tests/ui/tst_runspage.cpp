@@ -272,6 +272,8 @@ private Q_SLOTS:
             QVERIFY2(f.suggestion.isEmpty() || shown.contains(f.suggestion), qPrintable(f.topic));
         }
         QVERIFY(shown.contains(u"Ask for --time 20:00:00 (the need plus 10 %)."));
+        // The A100-80 run of the same training is in the archive: the report weighs the shape against it.
+        QVERIFY(shown.contains(u"2 × 4 a100_80 would have needed about 168 GPU-hours fewer for all 21 steps"));
         QCOMPARE(report->text()->accessibleName(), QStringLiteral("Efficiency report"));
         screenshot(m_window.get(), "run-report");
         Q_EMIT m_window->pages()->tabCloseRequested(m_window->pages()->currentIndex());
