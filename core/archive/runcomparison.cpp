@@ -111,7 +111,8 @@ RunComparison compareRuns(const QList<ArchivedRun>& runs, const QList<RunSummary
         return Pair { QString::number(s.gpusRecorded), QJsonValue(s.gpusRecorded) };
     });
     add(QStringLiteral("cluster"), QObject::tr("Cluster"), [](const ArchivedRun& r, const RunSummary&) {
-        return Pair { r.cluster.isEmpty() ? Unknown : r.cluster, jsonText(r.cluster) };
+        // An imported folder names no cluster: said as the Runs page says it (the JSON keeps null).
+        return Pair { r.cluster.isEmpty() ? QObject::tr("imported") : r.cluster, jsonText(r.cluster) };
     });
     add(QStringLiteral("started"), QObject::tr("Started (cluster time)"), [](const ArchivedRun& r, const RunSummary&) {
         return Pair { wallClockText(r.startedMs), r.startedMs ? QJsonValue(wallClockText(r.startedMs)) : QJsonValue() };

@@ -95,6 +95,9 @@ private Q_SLOTS:
         QVERIFY(row(c, QStringLiteral("tokens_per_second"))->values.at(0).isNull());
         QCOMPARE(row(c, QStringLiteral("tokens_per_second"))->texts.at(0), QStringLiteral("–"));
         QVERIFY(row(c, QStringLiteral("queue_wait_s"))->values.at(0).isNull());
+        // An imported folder names no cluster: "imported" in the table, null in the JSON.
+        QCOMPARE(row(c, QStringLiteral("cluster"))->texts.at(0), QStringLiteral("imported"));
+        QVERIFY(row(c, QStringLiteral("cluster"))->values.at(0).isNull());
     }
 
     void specsDifferFieldByField()
