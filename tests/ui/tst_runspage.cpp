@@ -17,11 +17,13 @@
 #include <QAbstractAxis>
 #include <QChart>
 #include <QCoreApplication>
+#include <QGraphicsScene>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPalette>
+#include <QPointer>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
@@ -44,8 +46,12 @@ const QString Walkthrough = QStringLiteral(ARCHIVE_TESTDATA_DIR "/walkthrough");
 void screenshot(QWidget* window, const char* name)
 {
     const QString dir = qEnvironmentVariable("TUNEDECK_SCREENSHOT_DIR");
-    if (!dir.isEmpty())
-        window->grab().save(dir + u'/' + QLatin1StringView(name) + u".png");
+    if (dir.isEmpty())
+        return;
+    // Charts lay out and repaint through posted events: let them run, or the grab shows the last frame.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete); // a replaced chart's old axes
+    QCoreApplication::processEvents();
+    window->grab().save(dir + u'/' + QLatin1StringView(name) + u".png");
 }
 
 int tableRow(const QTableWidget* table, const QString& label)
@@ -226,14 +232,19 @@ private Q_SLOTS:
         QCOMPARE(comparison->chart()->series().size(), 0);
         QVERIFY(comparison->findChild<QLabel*>(QStringLiteral("overlayNote"))->text().startsWith(u"Not recorded in:"));
         comparison->setOverlay(1, 0);
-        QCoreApplication::processEvents();
         screenshot(m_window.get(), "runs-compare");
 
         // A dark theme gets a dark chart with readable axes, not Qt Charts' own light one.
-        QPalette dark = comparison->palette();
+        QPalette dark = comparison->palette(); // Breeze Dark's main colours
+        dark.setColor(QPalette::Window, QColor(0x20, 0x23, 0x26));
+        dark.setColor(QPalette::WindowText, QColor(0xfc, 0xfc, 0xfc));
         dark.setColor(QPalette::Base, QColor(0x23, 0x26, 0x29));
+        dark.setColor(QPalette::AlternateBase, QColor(0x29, 0x2c, 0x30));
         dark.setColor(QPalette::Text, QColor(0xfc, 0xfc, 0xfc));
-        comparison->setPalette(dark);
+        dark.setColor(QPalette::Button, QColor(0x29, 0x2c, 0x30));
+        dark.setColor(QPalette::ButtonText, QColor(0xfc, 0xfc, 0xfc));
+        dark.setColor(QPalette::Midlight, QColor(0x40, 0x44, 0x48));
+        m_window->setPalette(dark); // as a dark desktop theme does: the whole window
         QCOMPARE(comparison->chart()->backgroundBrush().color(), dark.color(QPalette::Base));
         QVERIFY(!comparison->chart()->axes().isEmpty());
         for (const QAbstractAxis* axis : comparison->chart()->axes())
@@ -241,9 +252,19 @@ private Q_SLOTS:
         comparison->setOverlay(2, 1); // a new chart keeps the palette
         for (const QAbstractAxis* axis : comparison->chart()->axes())
             QCOMPARE(axis->labelsColor(), dark.color(QPalette::Text));
-        QCoreApplication::processEvents(); // the chart's scene repaints on the next turn of the loop
+        // A switch of metric or axis frees the old axes (removeAxis() hands them back), and their drawn
+        // items go with the next deferred deletes: nothing of the old chart stays on screen.
+        QCOMPARE(comparison->chart()->axes().size(), 2);
+        const QPointer<QAbstractAxis> oldAxis = comparison->chart()->axes().first();
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+        const qsizetype items = comparison->chart()->scene()->items().size();
+        comparison->setOverlay(1, 0);
+        comparison->setOverlay(2, 1);
+        QVERIFY(oldAxis.isNull());
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+        QCOMPARE(comparison->chart()->scene()->items().size(), items);
         screenshot(m_window.get(), "runs-compare-dark");
-        comparison->setPalette(QPalette());
+        m_window->setPalette(QPalette());
         comparison->setOverlay(1, 0);
 
         QTemporaryDir out;

@@ -229,8 +229,12 @@ void ComparisonPage::fillTable()
 void ComparisonPage::fillChart()
 {
     m_chart->removeAllSeries();
-    for (QAbstractAxis* axis : m_chart->axes())
+    // removeAxis() hands the axis back to the caller: deleted here, else every switch of metric or axis
+    // would leak two axes (and leave their items drawn until the next relayout).
+    for (QAbstractAxis* axis : m_chart->axes()) {
         m_chart->removeAxis(axis);
+        delete axis;
+    }
     const OverlayMetric metric = Metrics[qBound(0, m_metric->currentIndex(), 3)];
     const OverlayAxis axis = Axes[qBound(0, m_axis->currentIndex(), 2)];
     QAbstractAxis* x = nullptr;
@@ -298,6 +302,8 @@ void ComparisonPage::fillChart()
             static_cast<QValueAxis*>(x)->applyNiceNumbers(); // 10, 12, 14 rather than 10, 13, 15
         y->setRange(std::min(0.0, yMin), yMax > 0 ? yMax * 1.1 : 1.0);
         y->applyNiceNumbers(); // ticks at 0, 500, 1000, ... rather than at fifths of the range
+        if (metric == OverlayMetric::SmUtilisation)
+            y->setRange(0, 100); // a percentage: the full scale, whatever the runs reached
         y->setLabelFormat(y->max() >= 10 ? QStringLiteral("%.0f") : QStringLiteral("%.2f"));
     }
     if (!overlayFits(metric, axis))
