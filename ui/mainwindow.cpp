@@ -256,6 +256,15 @@ void MainWindow::createActions()
             [this, page]() { showPage(Page(page)); });
     }
 
+    // Monitor, comparison and report tabs close by keyboard too; the four pages stay.
+    QAction* closeTab = add(
+        view, tr("&Close tab"), QKeySequence::Close,
+        [this]() { Q_EMIT m_pages->tabCloseRequested(m_pages->currentIndex()); }, "tab-close");
+    closeTab->setObjectName(QStringLiteral("closeTab"));
+    closeTab->setEnabled(false);
+    connect(m_pages, &QTabWidget::currentChanged, closeTab,
+        [closeTab](int index) { closeTab->setEnabled(index > RunsPageIndex); });
+
     // Each kind of notification can be turned off; remembered.
     view->addSeparator();
     QMenu* notifications = view->addMenu(tr("&Notify when a job…"));
@@ -413,6 +422,12 @@ QWidget* MainWindow::showRunReport(qint64 runId)
     const Archive::RunList::Entry* entry = m_runList->find(runId);
     if (!entry)
         return nullptr;
+    for (int index = RunsPageIndex + 1; index < m_pages->count(); ++index) {
+        if (auto* open = qobject_cast<ReportPage*>(m_pages->widget(index)); open && open->runId() == runId) {
+            m_pages->setCurrentIndex(index); // one tab per run's report
+            return open;
+        }
+    }
     auto* page = new ReportPage(entry->run, m_runList->report(runId));
     m_pages->setCurrentIndex(m_pages->addTab(page, tr("Report %1").arg(entry->run.name)));
     return page;

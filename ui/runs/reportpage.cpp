@@ -8,6 +8,7 @@ namespace TuneDeck::Ui {
 
 ReportPage::ReportPage(const Archive::ArchivedRun& run, const QList<Archive::ReportFinding>& findings, QWidget* parent)
     : QWidget(parent)
+    , m_runId(run.id)
     , m_findings(findings)
     , m_text(new QTextBrowser)
 {

@@ -18,10 +18,12 @@ public:
     ReportPage(
         const Archive::ArchivedRun& run, const QList<Archive::ReportFinding>& findings, QWidget* parent = nullptr);
 
+    qint64 runId() const { return m_runId; }
     const QList<Archive::ReportFinding>& findings() const { return m_findings; }
     QTextBrowser* text() const { return m_text; }
 
 private:
+    qint64 m_runId;
     QList<Archive::ReportFinding> m_findings;
     QTextBrowser* m_text;
 };
