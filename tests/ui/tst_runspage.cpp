@@ -55,6 +55,20 @@ void screenshot(QWidget* window, const char* name)
     window->grab().save(dir + u'/' + QLatin1StringView(name) + u".png");
 }
 
+// Breeze Dark's main colours, set on the whole window as a dark desktop theme does.
+QPalette darkPalette(QPalette dark)
+{
+    dark.setColor(QPalette::Window, QColor(0x20, 0x23, 0x26));
+    dark.setColor(QPalette::WindowText, QColor(0xfc, 0xfc, 0xfc));
+    dark.setColor(QPalette::Base, QColor(0x23, 0x26, 0x29));
+    dark.setColor(QPalette::AlternateBase, QColor(0x29, 0x2c, 0x30));
+    dark.setColor(QPalette::Text, QColor(0xfc, 0xfc, 0xfc));
+    dark.setColor(QPalette::Button, QColor(0x29, 0x2c, 0x30));
+    dark.setColor(QPalette::ButtonText, QColor(0xfc, 0xfc, 0xfc));
+    dark.setColor(QPalette::Midlight, QColor(0x40, 0x44, 0x48));
+    return dark;
+}
+
 int tableRow(const QTableWidget* table, const QString& label)
 {
     for (int row = 0; row < table->rowCount(); ++row) {
@@ -236,15 +250,7 @@ private Q_SLOTS:
         screenshot(m_window.get(), "runs-compare");
 
         // A dark theme gets a dark chart with readable axes, not Qt Charts' own light one.
-        QPalette dark = comparison->palette(); // Breeze Dark's main colours
-        dark.setColor(QPalette::Window, QColor(0x20, 0x23, 0x26));
-        dark.setColor(QPalette::WindowText, QColor(0xfc, 0xfc, 0xfc));
-        dark.setColor(QPalette::Base, QColor(0x23, 0x26, 0x29));
-        dark.setColor(QPalette::AlternateBase, QColor(0x29, 0x2c, 0x30));
-        dark.setColor(QPalette::Text, QColor(0xfc, 0xfc, 0xfc));
-        dark.setColor(QPalette::Button, QColor(0x29, 0x2c, 0x30));
-        dark.setColor(QPalette::ButtonText, QColor(0xfc, 0xfc, 0xfc));
-        dark.setColor(QPalette::Midlight, QColor(0x40, 0x44, 0x48));
+        const QPalette dark = darkPalette(comparison->palette());
         m_window->setPalette(dark); // as a dark desktop theme does: the whole window
         QCOMPARE(comparison->chart()->backgroundBrush().color(), dark.color(QPalette::Base));
         QVERIFY(!comparison->chart()->axes().isEmpty());
@@ -324,6 +330,34 @@ private Q_SLOTS:
         QCOMPARE(m_window->design()->spec().slurm.nodes, 2);
         QCOMPARE(m_window->design()->spec().slurm.gpuType, QStringLiteral("a100_80"));
         m_window->showPage(MainWindow::RunsPageIndex);
+    }
+
+    void changedPagesInADarkThemeAndOnALargeScreen()
+    {
+        // Dark: the offline monitor's charts and the report take the window's palette.
+        const QPalette dark = darkPalette(m_window->palette());
+        m_window->setPalette(dark);
+        m_window->showPage(MainWindow::RunsPageIndex);
+        screenshot(m_window.get(), "runs-page-dark");
+        MonitorPage* monitor = m_window->openArchivedRun(1);
+        QVERIFY(monitor);
+        QCOMPARE(monitor->chart()->backgroundBrush().color(), dark.color(QPalette::Base));
+        screenshot(m_window.get(), "run-offline-dark");
+        auto* report = qobject_cast<ReportPage*>(m_window->showRunReport(1));
+        QVERIFY(report);
+        QCOMPARE(report->text()->palette().color(QPalette::Base), dark.color(QPalette::Base));
+        screenshot(m_window.get(), "run-report-dark");
+        m_window->setPalette(QPalette());
+        QCOMPARE(monitor->chart()->backgroundBrush().color(), m_window->palette().color(QPalette::Base));
+
+        // 1920 x 1080: the same pages, wider (the grab shows what a researcher would see there).
+        m_window->resize(1920, 1080);
+        screenshot(m_window.get(), "run-report-1920");
+        m_window->openArchivedRun(1);
+        screenshot(m_window.get(), "run-offline-1920");
+        m_window->showPage(MainWindow::RunsPageIndex);
+        screenshot(m_window.get(), "runs-page-1920");
+        m_window->resize(1366, 768);
     }
 
     void removeAsksThenRemoves()

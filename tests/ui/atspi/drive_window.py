@@ -73,7 +73,7 @@ def open_archived_run(app, run_name):
     table = named(app, "table", "Runs")
     wait_for(lambda: any(c is not None and c.name == run_name for c in walk(table)),
              f"the Runs table does not list '{run_name}'")
-    for label in ("Import run folder…", "Open", "Compare", "New job from run", "Remove…"):
+    for label in ("Import run folder…", "Open", "Compare", "New job from run", "Efficiency report", "Remove…"):
         named(app, "push button", label)
     named(app, "text", "Search:")
     open_button = named(app, "push button", "Open")
