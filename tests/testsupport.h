@@ -4,6 +4,8 @@
 
 #include <QByteArray>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -75,6 +77,12 @@ inline bool matchesGolden(const QString& expectedPath, const QByteArray& actual)
     const ProcessResult diff = runProgram(QStringLiteral("diff"), { QStringLiteral("-u"), expectedPath, actualPath });
     qWarning().noquote() << "golden mismatch:" << expectedPath << "\n" << QString::fromUtf8(diff.out);
     return false;
+}
+
+// One figure of run `index` in the "runs" of `tunedeck runs/compare --json`: runs[index].figures[key].
+inline QJsonValue runFigure(const QJsonArray& runs, qsizetype index, const QString& key)
+{
+    return runs.at(index).toObject().value(QStringLiteral("figures")).toObject().value(key);
 }
 
 } // namespace TuneDeck::Test

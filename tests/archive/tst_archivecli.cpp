@@ -8,6 +8,7 @@
 #include <QTest>
 
 using TuneDeck::Test::ProcessResult;
+using TuneDeck::Test::runFigure;
 using TuneDeck::Test::runTunedeck;
 
 namespace {
@@ -57,11 +58,9 @@ private Q_SLOTS:
         QCOMPARE(runs.size(), 2);
         const QJsonObject first = runs.at(0).toObject();
         QCOMPARE(first.value(QStringLiteral("name")).toString(), QStringLiteral("llama3-70b-ft"));
-        QCOMPARE(first.value(QStringLiteral("figures")).toObject().value(QStringLiteral("steps_done")).toDouble(), 3.0);
+        QCOMPARE(runFigure(runs, 0, QStringLiteral("steps_done")).toDouble(), 3.0);
         // Without a script the shape is what was recorded: one node of 4 GPUs.
-        QCOMPARE(
-            runs.at(1).toObject().value(QStringLiteral("figures")).toObject().value(QStringLiteral("shape")).toString(),
-            QStringLiteral("1 × 4 GPUs"));
+        QCOMPARE(runFigure(runs, 1, QStringLiteral("shape")).toString(), QStringLiteral("1 × 4 GPUs"));
 
         const ProcessResult table = run({ QStringLiteral("runs") });
         QVERIFY(table.out.contains("llama3-70b-ft"));
@@ -74,26 +73,9 @@ private Q_SLOTS:
         const QJsonArray columns = c.value(QStringLiteral("runs")).toArray();
         QCOMPARE(columns.size(), 2);
         // 16 GPUs x 3 h against 4 GPUs x 3 h for the same 3 steps.
-        QCOMPARE(columns.at(0)
-                     .toObject()
-                     .value(QStringLiteral("figures"))
-                     .toObject()
-                     .value(QStringLiteral("gpu_hours"))
-                     .toDouble(),
-            48.0);
-        QCOMPARE(columns.at(1)
-                     .toObject()
-                     .value(QStringLiteral("figures"))
-                     .toObject()
-                     .value(QStringLiteral("gpu_hours"))
-                     .toDouble(),
-            12.0);
-        QVERIFY(columns.at(1)
-                    .toObject()
-                    .value(QStringLiteral("figures"))
-                    .toObject()
-                    .value(QStringLiteral("time_limit_s"))
-                    .isNull());
+        QCOMPARE(runFigure(columns, 0, QStringLiteral("gpu_hours")).toDouble(), 48.0);
+        QCOMPARE(runFigure(columns, 1, QStringLiteral("gpu_hours")).toDouble(), 12.0);
+        QVERIFY(runFigure(columns, 1, QStringLiteral("time_limit_s")).isNull());
 
         const ProcessResult text = run({ QStringLiteral("compare"), QStringLiteral("1"), QStringLiteral("2") });
         QVERIFY(text.out.contains("GPU-hours per 1 000 steps"));

@@ -20,7 +20,7 @@ private Q_SLOTS:
         const QByteArray log = TuneDeck::Test::readFile(
             QStringLiteral(TUNEDECK_TESTDATA_DIR "/real/trainer-baskerville-walkthrough.log"));
         // Two nodes, bytes in odd pieces as SFTP reads return them.
-        for (const QString node : { QStringLiteral("bask-pg01"), QStringLiteral("bask-pg02") }) {
+        for (const QString& node : { QStringLiteral("bask-pg01"), QStringLiteral("bask-pg02") }) {
             for (qsizetype pos = 0; pos < dmon.size(); pos += 37)
                 run.feed(TelemetryFile::Dmon, node,
                     QByteArrayView(dmon).sliced(pos, std::min<qsizetype>(37, dmon.size() - pos)));

@@ -365,13 +365,7 @@ private Q_SLOTS:
         QCOMPARE(ours.value(QStringLiteral("steps_done")).toDouble(), 21.0);
         QCOMPARE(ours.value(QStringLiteral("gpus_recorded")).toDouble(), 16.0);
         QVERIFY(ours.value(QStringLiteral("gpu_hours_per_1000_steps")).isDouble());
-        QCOMPARE(columns.at(0)
-                     .toObject()
-                     .value(QStringLiteral("figures"))
-                     .toObject()
-                     .value(QStringLiteral("steps_done"))
-                     .toDouble(),
-            3.0);
+        QCOMPARE(Test::runFigure(columns, 0, QStringLiteral("steps_done")).toDouble(), 3.0);
 
         // The connection drops: the monitor says its charts stop at what had arrived.
         auto* progress = again->findChild<QLabel*>(QStringLiteral("monitorProgress"));
